@@ -1,0 +1,30 @@
+"""Scaffolding: the template catalog, answer validation and rendering."""
+
+from __future__ import annotations
+
+from toolkit.scaffold.answers import Answers, Prompter, answers_model, resolve_answers
+from toolkit.scaffold.catalog import TemplateInfo, get_template, list_templates, templates_root
+from toolkit.scaffold.create import (
+    create_project,
+    parse_set_options,
+    read_answers_file,
+)
+from toolkit.scaffold.render import ANSWERS_FILE, RenderResult, build_context, render_project
+
+__all__ = [
+    "ANSWERS_FILE",
+    "Answers",
+    "Prompter",
+    "RenderResult",
+    "TemplateInfo",
+    "answers_model",
+    "build_context",
+    "create_project",
+    "get_template",
+    "list_templates",
+    "parse_set_options",
+    "read_answers_file",
+    "render_project",
+    "resolve_answers",
+    "templates_root",
+]

@@ -1,0 +1,163 @@
+"""Render a template into a project folder: staged, checked, then moved into place.
+
+The render goes to a private staging folder inside the chosen output folder (so
+the final move is a same-filesystem rename). A failure removes the staging
+folder, so no half-written project is ever left behind. With ``force``, an
+existing project is updated file by file: nothing the user created is deleted,
+and a template file the user changed is backed up before it is replaced.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit import __version__
+from toolkit.errors import RenderError, TargetExistsError, ToolkitError
+from toolkit.scaffold.answers import Answers
+from toolkit.scaffold.catalog import TemplateInfo
+
+__all__ = ["ANSWERS_FILE", "RenderResult", "build_context", "render_project"]
+
+#: Where a generated project records how it was made, relative to its root.
+ANSWERS_FILE = Path(".toolkit") / "answers.yaml"
+
+
+@dataclass
+class RenderResult:
+    """What `render_project` did."""
+
+    project_dir: Path
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    backed_up: list[Path] = field(default_factory=list)
+    backup_dir: Path | None = None
+    next_steps: list[str] = field(default_factory=list)
+
+
+def build_context(template: TemplateInfo, answers: Answers) -> dict[str, Any]:
+    """The cookiecutter context: the template's private keys plus the validated answers."""
+    context = {k: v for k, v in template.context.items() if k.startswith("_")}
+    context.update(answers.model_dump())
+    context["_template"] = str(template.path)
+    return {"cookiecutter": context}
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _check_tree(staged: Path) -> list[Path]:
+    """Every rendered entry must be a regular file or folder inside the staging folder."""
+    files = []
+    root = staged.resolve()
+    for entry in sorted(staged.rglob("*")):
+        if entry.is_symlink() or not _inside(entry.resolve(), root):
+            raise RenderError(template="?", problem=f"rendered path {entry} escapes the project")
+        if entry.is_file():
+            files.append(entry.relative_to(staged))
+    return files
+
+
+def _write_answers(project: Path, template: TemplateInfo, answers: Answers) -> None:
+    record = {
+        "template": template.name,
+        "template_version": template.version,
+        "toolkit_version": __version__,
+        "answers": answers.model_dump(),
+    }
+    target = project / ANSWERS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        "# Written by `toolkit new`; `toolkit update` reads it. Do not edit by hand.\n"
+        + yaml.safe_dump(record, sort_keys=True, allow_unicode=True),
+        encoding="utf-8",
+    )
+
+
+def _merge_into(staged: Path, target: Path, files: list[Path], result: RenderResult) -> None:
+    """Copy staged files over an existing project without deleting anything of the user's."""
+    root = target.resolve()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup_root = target / ".toolkit" / "backup" / stamp
+    for rel in files:
+        source, dest = staged / rel, target / rel
+        if dest.is_symlink() or not _inside(dest.parent.resolve(), root):
+            raise RenderError(
+                template="?", problem=f"{dest} is a link out of the project; remove it first"
+            )
+        if dest.exists():
+            if dest.is_dir():
+                raise RenderError(template="?", problem=f"{dest} is a folder, the template has a file")
+            if filecmp.cmp(source, dest, shallow=False):
+                continue
+            backup = backup_root / rel
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(dest, backup)
+            result.backed_up.append(rel)
+            result.backup_dir = backup_root
+            result.updated.append(rel)
+        else:
+            result.created.append(rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, dest)
+
+
+def render_project(
+    template: TemplateInfo, answers: Answers, output_dir: Path, *, force: bool = False
+) -> RenderResult:
+    """Render ``template`` with ``answers`` into ``output_dir/<project_slug>``.
+
+    Raises:
+        TargetExistsError: the project folder exists and ``force`` is false.
+        RenderError: rendering failed; nothing was left behind.
+    """
+    from cookiecutter.generate import generate_files
+
+    output_dir = output_dir.expanduser()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    output_root = output_dir.resolve()
+    target = output_root / answers.project_slug
+    if target.parent != output_root:
+        raise RenderError(template=template.name, problem="the project folder escapes -o")
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise RenderError(template=template.name, problem=f"{target} exists and is not a folder")
+    if target.exists() and not force:
+        raise TargetExistsError(path=str(target))
+
+    staging = Path(tempfile.mkdtemp(prefix=".toolkit-render-", dir=output_root))
+    try:
+        try:
+            rendered = Path(
+                generate_files(
+                    repo_dir=str(template.path),
+                    context=build_context(template, answers),
+                    output_dir=str(staging),
+                    accept_hooks=False,
+                )
+            )
+        except ToolkitError:
+            raise
+        except Exception as exc:
+            raise RenderError(template=template.name, problem=f"{type(exc).__name__}: {exc}") from exc
+        if rendered.resolve().parent != staging.resolve():
+            raise RenderError(template=template.name, problem="the project folder escapes -o")
+        _write_answers(rendered, template, answers)
+        files = _check_tree(rendered)
+        result = RenderResult(project_dir=target)
+        if target.exists():
+            _merge_into(rendered, target, files, result)
+        else:
+            os.rename(rendered, target)
+            result.created = files
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
