@@ -11,7 +11,11 @@ subclass the matching builtin, so callers can catch them either way::
     ├── AnswerError(ValueError)            an answer for `toolkit new` is invalid
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
-    └── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    │   └── RulePackError                  compliance/rules.yaml is invalid (file, line, rule, field)
+    ├── PredicateError(ValueError)         a rule predicate expression does not parse
+    ├── AuditLogError(RuntimeError)        the audit log cannot be appended to safely
+    └── AuditVerifyError(ValueError)       `toolkit audit verify` found a broken chain
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -20,8 +24,12 @@ from __future__ import annotations
 
 __all__ = [
     "AnswerError",
+    "AuditLogError",
+    "AuditVerifyError",
     "ConfigError",
+    "PredicateError",
     "RenderError",
+    "RulePackError",
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
@@ -111,3 +119,56 @@ class ConfigError(ToolkitError, ValueError):
         if key:
             where += f" (key {key!r})"
         super().__init__(f"{where}: {problem}. Edit the file and run the command again.")
+
+
+class RulePackError(ConfigError):
+    """A compliance rule pack is invalid: names the file, line, rule id and field."""
+
+    def __init__(
+        self, *, file: str, problem: str, rule: str = "", field: str = "", line: int | None = None
+    ) -> None:
+        self.rule = rule
+        self.field = field
+        key = ""
+        if rule:
+            key = f"rule {rule}"
+        if field:
+            key = f"{key}, field {field}" if key else f"field {field}"
+        super().__init__(file=file, problem=problem, key=key, line=line)
+
+
+class PredicateError(ToolkitError, ValueError):
+    """A predicate expression in a rule does not parse."""
+
+    def __init__(self, *, expression: str, problem: str) -> None:
+        self.expression = expression
+        self.problem = problem
+        super().__init__(
+            f"Invalid predicate {expression!r}: {problem}. "
+            "Predicates use names, numbers, 'strings', and/or/not, comparisons, in, "
+            "and the functions abs, len, lower, upper, min, max, exists."
+        )
+
+
+class AuditLogError(ToolkitError, RuntimeError):
+    """The audit log cannot be appended to without breaking its chain."""
+
+    def __init__(self, *, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Audit log {path}: {problem}. "
+            "Run `toolkit audit verify` on it and keep a copy before any repair."
+        )
+
+
+class AuditVerifyError(ToolkitError, ValueError):
+    """`toolkit audit verify` found the log altered or damaged."""
+
+    def __init__(self, *, path: str, record: int | None, reason: str) -> None:
+        self.path = path
+        self.record = record
+        where = f"record {record}" if record is not None else "the log"
+        super().__init__(
+            f"Audit log {path} is NOT intact: {where}: {reason}. "
+            "Preserve the file as evidence and compare it with your backup or anchor hash."
+        )
