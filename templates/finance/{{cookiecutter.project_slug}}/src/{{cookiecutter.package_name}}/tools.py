@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
@@ -136,55 +136,72 @@ def loan_amortization(
     """Monthly payment, total interest and schedule of a fixed-rate, fully amortizing loan.
 
     The payment is M = P·r(1+r)^n / ((1+r)^n - 1) with r = annual_rate/12 (P/n when
-    the rate is 0), rounded to cents. Each row shows the exact annuity split
-    rounded to cents; the last row absorbs the rounding so that the principal
-    column sums to P and the interest column to n·M - P.
+    the rate is 0), rounded to cents. Total interest is n·M - P with the unrounded
+    M. Each row's interest is the exact cumulative interest rounded to cents minus
+    what earlier rows showed, so every figure stays within a cent of the exact
+    annuity and never goes negative; the last row absorbs the rounding, so the
+    principal column sums to P and the interest column to the total interest.
     """
     with localcontext() as ctx:
-        ctx.prec = 40
-        p = Decimal(repr(principal))
+        ctx.prec = 50
+        p = _cents(Decimal(repr(principal)))
         r = Decimal(repr(annual_rate)) / 12
-        n = n_months
         if r == 0:
-            exact_payment = p / n
+            exact_payment = p / n_months
         else:
-            growth = (1 + r) ** n
+            growth = (1 + r) ** n_months
             exact_payment = p * r * growth / (growth - 1)
+        total_interest = _cents(exact_payment * n_months - p)
         payment = _cents(exact_payment)
-        total_interest = _cents(exact_payment * n - p)
-
-        rows: list[AmortizationRow] = []
-        exact_balance = p
-        balance = _cents(p)
-        interest_so_far = Decimal(0)
-        for month in range(1, n + 1):
-            exact_interest = exact_balance * r
-            exact_balance -= exact_payment - exact_interest
-            if month < n:
-                interest = min(_cents(exact_interest), payment)
-                principal_part = min(payment - interest, balance)
-                paid = interest + principal_part
-            else:
-                interest = total_interest - interest_so_far
-                principal_part = balance
-                paid = interest + principal_part
-            interest_so_far += interest
-            balance -= principal_part
-            rows.append(
-                AmortizationRow(
-                    month=month,
-                    payment=float(paid),
-                    interest=float(interest),
-                    principal=float(principal_part),
-                    balance=float(balance),
-                )
-            )
+        rows = _amortization_rows(p, r, n_months, exact_payment, payment, total_interest)
+        if n_months > 1 and rows[-2].balance <= 0:
+            # A payment of a few cents rounded up repays the loan before the last
+            # month; rounding it down instead leaves the remainder to the last row.
+            payment = exact_payment.quantize(CENT, rounding=ROUND_DOWN)
+            rows = _amortization_rows(p, r, n_months, exact_payment, payment, total_interest)
     return AmortizationResult(
         payment=float(payment),
         total_interest=float(total_interest),
-        total_paid=float(_cents(p) + total_interest),
+        total_paid=float(p + total_interest),
         schedule=rows,
     )
+
+
+def _amortization_rows(
+    p: Decimal,
+    r: Decimal,
+    n: int,
+    exact_payment: Decimal,
+    payment: Decimal,
+    total_interest: Decimal,
+) -> list[AmortizationRow]:
+    rows: list[AmortizationRow] = []
+    exact_balance = p
+    exact_cumulative_interest = Decimal(0)
+    shown_interest = Decimal(0)
+    balance = p
+    for month in range(1, n + 1):
+        exact_interest = exact_balance * r
+        exact_balance -= exact_payment - exact_interest
+        exact_cumulative_interest += exact_interest
+        if month < n:
+            interest = min(_cents(exact_cumulative_interest) - shown_interest, payment)
+            principal_part = min(payment - interest, balance)
+        else:
+            interest = total_interest - shown_interest
+            principal_part = balance
+        shown_interest += interest
+        balance -= principal_part
+        rows.append(
+            AmortizationRow(
+                month=month,
+                payment=float(interest + principal_part),
+                interest=float(interest),
+                principal=float(principal_part),
+                balance=float(balance),
+            )
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- affordability
