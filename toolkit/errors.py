@@ -11,7 +11,8 @@ subclass the matching builtin, so callers can catch them either way::
     ├── AnswerError(ValueError)            an answer for `toolkit new` is invalid
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
-    └── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    └── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -25,6 +26,7 @@ __all__ = [
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
+    "ToolDefinitionError",
     "ToolkitError",
     "UsageError",
 ]
@@ -111,3 +113,14 @@ class ConfigError(ToolkitError, ValueError):
         if key:
             where += f" (key {key!r})"
         super().__init__(f"{where}: {problem}. Edit the file and run the command again.")
+
+
+class ToolDefinitionError(ToolkitError, TypeError):
+    """A function decorated with ``@domain_tool`` cannot be offered as a tool."""
+
+    def __init__(self, *, tool: str, problem: str) -> None:
+        self.tool = tool
+        super().__init__(
+            f"Domain tool {tool!r} is declared wrongly: {problem}. "
+            "Fix the function in the project's tools.py."
+        )
