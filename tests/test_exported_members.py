@@ -37,6 +37,15 @@ PUBLIC = {
         "Thresholds",
         "TokenServiceConfig",
     ],
+    "toolkit.tooling": [
+        "SPEC_ATTRIBUTE",
+        "ToolSpec",
+        "as_langchain_tools",
+        "collect_tools",
+        "domain_tool",
+        "openai_tool_schema",
+        "spec_of",
+    ],
     "toolkit.errors": [
         "AnswerError",
         "ConfigError",
@@ -44,6 +53,7 @@ PUBLIC = {
         "TargetExistsError",
         "TemplateError",
         "TemplateNotFoundError",
+        "ToolDefinitionError",
         "ToolkitError",
         "UsageError",
     ],
