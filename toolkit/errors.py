@@ -13,6 +13,7 @@ subclass the matching builtin, so callers can catch them either way::
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
     │   └── RulePackError                  compliance/rules.yaml is invalid (file, line, rule, field)
+    ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
     ├── PredicateError(ValueError)         a rule predicate expression does not parse
     ├── AuditLogError(RuntimeError)        the audit log cannot be appended to safely
     └── AuditVerifyError(ValueError)       `toolkit audit verify` found a broken chain
@@ -33,6 +34,7 @@ __all__ = [
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
+    "ToolDefinitionError",
     "ToolkitError",
     "UsageError",
 ]
@@ -120,6 +122,15 @@ class ConfigError(ToolkitError, ValueError):
             where += f" (key {key!r})"
         super().__init__(f"{where}: {problem}. Edit the file and run the command again.")
 
+
+class ToolDefinitionError(ToolkitError, TypeError):
+    """A function decorated with ``@domain_tool`` cannot be offered as a tool."""
+
+    def __init__(self, *, tool: str, problem: str) -> None:
+        self.tool = tool
+        super().__init__(
+            f"Domain tool {tool!r} is declared wrongly: {problem}. "
+            "Fix the function in the project's tools.py."
 
 class RulePackError(ConfigError):
     """A compliance rule pack is invalid: names the file, line, rule id and field."""

@@ -17,6 +17,11 @@ _EMAIL = re.compile(
     r"(?![\w-]|\.[A-Za-z0-9])"
 )
 
+# "icon@2x.png" is a file name, not an address: no TLD is a common file extension.
+_FILE_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp bmp pdf txt csv js css html htm json xml yaml yml md py zip".split()
+)
+
 
 class EmailRecognizer(Recognizer):
     """Finds addresses of the form local@domain.tld (RFC 5321 dot-atom subset)."""
@@ -26,8 +31,8 @@ class EmailRecognizer(Recognizer):
     def find(self, text: str) -> Iterator[Match]:
         """Yield every e-mail address in ``text``."""
         for m in _EMAIL.finditer(text):
-            local = m.group(1)
-            if ".." in local:
+            local, domain = m.group(1), m.group(2)
+            if ".." in local or domain.rsplit(".", 1)[-1].lower() in _FILE_EXTENSIONS:
                 continue
             yield Match(self.entity, m.start(), m.end(), m.group(0).lower())
 
