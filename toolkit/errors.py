@@ -131,6 +131,8 @@ class ToolDefinitionError(ToolkitError, TypeError):
         super().__init__(
             f"Domain tool {tool!r} is declared wrongly: {problem}. "
             "Fix the function in the project's tools.py."
+        )
+
 
 class RulePackError(ConfigError):
     """A compliance rule pack is invalid: names the file, line, rule id and field."""
