@@ -48,8 +48,12 @@ PUBLIC = {
     ],
     "toolkit.errors": [
         "AnswerError",
+        "AuditLogError",
+        "AuditVerifyError",
         "ConfigError",
+        "PredicateError",
         "RenderError",
+        "RulePackError",
         "TargetExistsError",
         "TemplateError",
         "TemplateNotFoundError",

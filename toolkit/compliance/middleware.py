@@ -39,14 +39,15 @@ __all__ = ["ComplianceMiddleware", "is_write_tool"]
 def is_write_tool(tool: Any) -> bool | None:
     """Whether a LangChain tool declares ``x-write: true``; None when it says nothing.
 
-    Looks at the tool's ``metadata`` and at the top level of its argument schema,
-    where :mod:`toolkit.tooling` puts the flag.
+    Looks at the tool's ``metadata`` (``write``, as :func:`toolkit.tooling.as_langchain_tools`
+    sets it, or ``x-write``) and at the top level of its argument schema.
     """
     if tool is None:
         return None
     metadata = getattr(tool, "metadata", None) or {}
-    if "x-write" in metadata:
-        return bool(metadata["x-write"])
+    for key in ("x-write", "write"):  # toolkit.tooling sets metadata["write"]
+        if key in metadata:
+            return bool(metadata[key])
     schema = getattr(tool, "args_schema", None)
     if isinstance(schema, Mapping):
         flag = schema.get("x-write")
