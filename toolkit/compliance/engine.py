@@ -128,7 +128,7 @@ class ComplianceEngine:
         return Finding(
             rule_id=rule.id,
             kind=rule.kind,
-            action=rule.action,
+            action=hit.action or rule.action,
             severity=rule.severity,
             stage=stage,
             label=hit.label,
@@ -257,10 +257,12 @@ class ComplianceEngine:
         for rule in self._by_stage["tool_call"]:
             for hit in rule.check.scan_call(call, self.ctx):
                 findings.append(self._finding(rule, "tool_call", hit))
-                if rule.action == "redact" and hit.arg and hit.span and hit.replacement is not None:
+                act = hit.action or rule.action
+                if act == "redact" and hit.arg and hit.span and hit.replacement is not None:
                     edits.setdefault(hit.arg, []).append((hit.span, hit.replacement))
-                elif rule.action in ("block", "require_approval") and (
-                    stopper is None or ACTION_RANK[rule.action] > ACTION_RANK[stopper[0].action]
+                elif act in ("block", "require_approval") and (
+                    stopper is None
+                    or ACTION_RANK[act] > ACTION_RANK[stopper[1].action or stopper[0].action]
                 ):
                     stopper = (rule, hit)
         new_args = dict(call.args)
@@ -272,7 +274,7 @@ class ComplianceEngine:
         if stopper is not None:
             rule, hit = stopper
             message = self._stop_message(name, rule, hit)
-            if rule.action == "require_approval" and action == "require_approval":
+            if (hit.action or rule.action) == "require_approval" and action == "require_approval":
                 extra["approval_request"] = {"tool": name, "args": self.scrub(dict(call.args))}
         return self._record(
             Decision(
@@ -293,7 +295,7 @@ class ComplianceEngine:
             f"The tool call {name!r} was NOT executed. Compliance rule {rule.id} "
             f"({rule.title}; {rule.regulation}): {reason}."
         )
-        if rule.action == "require_approval":
+        if (hit.action or rule.action) == "require_approval":
             tool = (
                 rule.check.p.approval_tool
                 if isinstance(rule.check, ApprovalKind)

@@ -36,6 +36,8 @@ class Hit:
         span: Offsets in the checked text, when the hit is textual.
         replacement: Text to put in place of the span when the rule redacts.
         arg: For tool calls, the argument the span refers to.
+        action: Overrides the rule's action for this hit (a kind whose meaning
+            requires it, e.g. injection refusing writes in a tainted session).
     """
 
     label: str
@@ -43,6 +45,7 @@ class Hit:
     span: tuple[int, int] | None = None
     replacement: str | None = None
     arg: str | None = None
+    action: Action | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from toolkit.compliance.kinds._text import compile_pattern
 from toolkit.compliance.kinds.base import CheckContext, Kind, KindParams
+from toolkit.compliance.kinds.tools import APPROVAL_TOOL
 from toolkit.compliance.types import Action, Hit, Passage, Stage, ToolCall
 
 __all__ = ["InjectionKind", "InjectionParams", "Signal"]
@@ -128,12 +129,15 @@ class InjectionParams(KindParams):
         threshold: Score at which a passage is flagged.
         signals: Extra signals on top of the built-in ones.
         builtin: Whether to use the built-in signals.
+        exempt_tools: Write tools still allowed in a tainted session; by default
+            ``request_human_approval``, which only records a request for a human.
     """
 
     quarantine: Literal["quote", "drop"] = "quote"
     threshold: float = Field(default=1.0, gt=0)
     signals: list[Signal] = Field(default_factory=list)
     builtin: bool = True
+    exempt_tools: list[str] = Field(default_factory=lambda: [APPROVAL_TOOL])
 
 
 def _compile_signals(params: InjectionParams) -> list[tuple[re.Pattern[str], float, str]]:
@@ -185,12 +189,15 @@ class InjectionKind(Kind):
 
     def scan_call(self, call: ToolCall, ctx: CheckContext) -> list[Hit]:
         """After a quarantined passage in this session, write tools are refused."""
+        if call.name in self.p.exempt_tools:
+            return []
         if ctx.quarantined and (call.write or call.name in ctx.write_tools):
             return [
                 Hit(
                     "tainted_session",
                     f"write tool {call.name!r} requested after {ctx.quarantined} quarantined "
                     "passage(s); retrieved text cannot authorise actions",
+                    action="block",
                 )
             ]
         return []
