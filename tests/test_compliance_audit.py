@@ -15,7 +15,7 @@ from toolkit.errors import AuditLogError
 def _write_log(path: Path, n: int = 6, key_env: str | None = None) -> list[str]:
     log = AuditLog(path, key_env=key_env)
     for i in range(n):
-        log.append({"type": "decision", "i": i, "text": "naïve – 中文"})
+        log.append({"type": "decision", "i": i, "text": "naïve \u2013 中文"})
     return path.read_text(encoding="utf-8").splitlines(keepends=True)
 
 
@@ -119,7 +119,7 @@ def test_partial_final_line_is_reported_as_such(tmp_path: Path, cut: int) -> Non
     path = tmp_path / "audit.jsonl"
     lines = _write_log(path, 4)
     last = lines[-1]
-    lines[-1] = last[:cut] if cut > 0 else last[:cut]  # no newline: a crash mid-append
+    lines[-1] = last[:cut]  # no newline: a crash mid-append
     _save(path, lines)
     result = AuditLog.verify(path)
     assert not result.ok and result.partial_tail
@@ -145,7 +145,7 @@ def test_append_refuses_to_extend_a_damaged_tail(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     lines = _write_log(path, 2)
     _save(path, [lines[0], "garbage that is not json\n"])
-    with pytest.raises(AuditLogError, match="audit.jsonl"):
+    with pytest.raises(AuditLogError, match=r"audit\.jsonl"):
         AuditLog(path).append({"type": "x"})
     assert path.read_text(encoding="utf-8").endswith("garbage that is not json\n")
 

@@ -12,7 +12,7 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
-    │   └── RulePackError                  compliance/rules.yaml is invalid (file, line, rule, field)
+    │   └── RulePackError                  compliance/rules.yaml is invalid (line, rule, field)
     ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
     ├── PredicateError(ValueError)         a rule predicate expression does not parse
     ├── AuditLogError(RuntimeError)        the audit log cannot be appended to safely

@@ -223,15 +223,6 @@ def _compile(raw: Any, index: int, source: str, lines: Mapping[tuple[Any, ...], 
         raise fail(
             ("kind",), f"unknown kind {rule.kind!r}; known kinds are {', '.join(sorted(KINDS))}"
         )
-    try:
-        params = kind_cls.params_model.model_validate(rule.params)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ("params", *err["loc"]) if err["loc"] else ("params",)
-        msg = err["msg"].removeprefix("Value error, ")
-        raise fail(loc, f"{msg} (see docs/compliance.md, kind '{rule.kind}')") from None
-    except PredicateError as exc:  # pragma: no cover - wrapped by pydantic as ValueError
-        raise fail(("params",), str(exc)) from None
     bad_stages = [s for s in rule.stages if s not in kind_cls.stages]
     if bad_stages:
         raise fail(
@@ -244,5 +235,14 @@ def _compile(raw: Any, index: int, source: str, lines: Mapping[tuple[Any, ...], 
             f"kind {rule.kind!r} does not support action {rule.action!r}; "
             f"use one of {sorted(kind_cls.actions)}",
         )
+    try:
+        params = kind_cls.params_model.model_validate(rule.params)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ("params", *err["loc"]) if err["loc"] else ("params",)
+        msg = err["msg"].removeprefix("Value error, ")
+        raise fail(loc, f"{msg} (see docs/compliance.md, kind '{rule.kind}')") from None
+    except PredicateError as exc:  # pragma: no cover - wrapped by pydantic as ValueError
+        raise fail(("params",), str(exc)) from None
     rule._check = kind_cls(params)
     return rule

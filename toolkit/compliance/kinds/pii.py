@@ -26,7 +26,8 @@ class CustomEntity(BaseModel):
     Attributes:
         name: Entity name used in findings.
         pattern: Regular expression (case-insensitive) for the whole value.
-        keep_last: Characters kept at the end when masking partially (0 hides all).
+        keep_last: Characters kept at the end when masking partially; 0 (default)
+            replaces the value with ``[NAME REDACTED]``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -109,7 +110,9 @@ class PiiKind(Kind):
         style = self.p.masks.get(entity, self.p.mask)
         if entity in self._keep:
             keep = self._keep[entity] if style == "partial" else 0
-            return "*" * (len(value) - keep) + (value[-keep:] if keep else "")
+            if keep == 0:
+                return f"[{entity.upper()} REDACTED]"
+            return "*" * (len(value) - keep) + value[-keep:]
         return mask_value(entity, value, style)
 
     def scan_text(self, text: str, ctx: CheckContext) -> list[Hit]:

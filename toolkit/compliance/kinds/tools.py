@@ -50,6 +50,7 @@ class ToolPermissionParams(KindParams):
     """Params of ``tool_permission``.
 
     Attributes:
+        tools: Tools (names or globs) this rule judges; default every tool.
         allow: Role -> tools (names or globs; ``*`` for all) the role may call.
             A write tool is denied unless the caller's role lists it here.
         deny: Role (or ``*`` for everyone) -> tools always denied, even if allowed.
@@ -59,13 +60,24 @@ class ToolPermissionParams(KindParams):
             must be listed in ``allow``.
         always_allow: Tools nobody is denied; ``request_human_approval`` by default,
             since that is how an approval request is recorded.
+        deny_writes: Whether write tools not in ``allow`` are denied. Defaults to
+            true, except for a rule that only lists ``deny`` (a pure deny list).
     """
 
+    tools: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
     allow: dict[str, list[str]] = Field(default_factory=dict)
     deny: dict[str, list[str]] = Field(default_factory=dict)
     write_tools: list[str] = Field(default_factory=list)
     reads: Literal["allow", "deny"] = "allow"
     always_allow: list[str] = Field(default_factory=lambda: [APPROVAL_TOOL])
+    deny_writes: bool | None = None
+
+    @model_validator(mode="after")
+    def _default_deny_writes(self) -> ToolPermissionParams:
+        if self.deny_writes is None:
+            pure_deny = bool(self.deny) and not self.allow and not self.write_tools
+            object.__setattr__(self, "deny_writes", not pure_deny)
+        return self
 
 
 class ToolPermissionKind(Kind):
@@ -96,8 +108,10 @@ class ToolPermissionKind(Kind):
         denied = self.p.deny.get("*", []) + self.p.deny.get(ctx.role, [])
         if _matches(call.name, denied):
             return [Hit("denied", f"tool {call.name!r} is not permitted for any role here")]
+        if not _matches(call.name, self.p.tools):
+            return []
         allowed = _matches(call.name, self.p.allow.get(ctx.role, []))
-        if self.is_write(call, ctx) and not allowed:
+        if self.p.deny_writes and self.is_write(call, ctx) and not allowed:
             return [
                 Hit(
                     "write_denied",

@@ -19,7 +19,29 @@ _EMAIL = re.compile(
 
 # "icon@2x.png" is a file name, not an address: no TLD is a common file extension.
 _FILE_EXTENSIONS = frozenset(
-    "png jpg jpeg gif svg webp bmp pdf txt csv js css html htm json xml yaml yml md py zip".split()
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "pdf",
+        "txt",
+        "csv",
+        "js",
+        "css",
+        "html",
+        "htm",
+        "json",
+        "xml",
+        "yaml",
+        "yml",
+        "md",
+        "py",
+        "zip",
+    ]
 )
 
 
