@@ -25,80 +25,104 @@ __all__ = ["InjectionKind", "InjectionParams", "Signal"]
 _I = re.IGNORECASE | re.MULTILINE
 _STRONG, _WEAK = 1.0, 0.5
 _AI = r"(?:ai|assistant|model|agent|llm|chatbot|bot)"
-_BUILTIN: tuple[tuple[str, float, str], ...] = (
+# Each signal: regex, weight, label, and literals one of which must occur (lower-cased)
+# for the regex to be worth running; most passages contain none of them.
+_BUILTIN: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
     (
         r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}?"
         r"\b(?:previous|prior|above|earlier|all|any|your|the)\b[^.\n]{0,20}?"
         r"\b(?:instructions?|rules|prompts?|guidelines|polic(?:y|ies)|guardrails)\b",
         _STRONG,
         "override_instructions",
+        ("ignore", "disregard", "forget", "override", "bypass"),
     ),
-    (r"^\s*(?:system|assistant|developer)\s*(?:prompt)?\s*:", _STRONG, "role_marker"),
+    (r"^\s*(?:system|assistant|developer)\s*(?:prompt)?\s*:", _STRONG, "role_marker", (":",)),
     (
         r"<\|(?:im_start|im_end|system|assistant|user)\|>|\[/?(?:INST|SYS)\]|<<SYS>>",
         _STRONG,
         "chat_template_token",
+        ("<|", "[inst", "[/inst", "[sys", "[/sys", "<<sys"),
     ),
-    (r"^\s*#{1,6}\s*(?:system|instructions?)\b", _STRONG, "role_marker"),
+    (r"^\s*#{1,6}\s*(?:system|instructions?)\b", _STRONG, "role_marker", ("#",)),
     (
         r"\b(?:note|message|instructions?|memo)\s+(?:to|for)\s+(?:the\s+)?" + _AI + r"\b",
         _STRONG,
         "addressed_to_ai",
+        ("note", "message", "instruction", "memo"),
     ),
     (
         r"\byou\s+are\s+now\b|\bfrom\s+now\s+on\s*,?\s+you\b|\bnew\s+instructions?\s*:",
         _STRONG,
         "role_change",
+        ("you are now", "from now on", "new instruction"),
     ),
     (
         r"\bpre-?approved\b|\bauto-?approv(?:e|ed|al)\b"
         r"|\bapproval\s+(?:is\s+)?(?:not\s+required|waived)\b",
         _STRONG,
         "approval_claim",
+        ("approv",),
     ),
     (
         r"\bskip\s+(?:the\s+)?(?:inspection|approval|review|verification|checks?)\b",
         _STRONG,
         "skip_control",
+        ("skip",),
     ),
     (
         r"\b(?:call|invoke|execute|run|trigger)\s+[`'\"]?[a-z][a-z0-9]*_[a-z0-9_]+\s*\(",
         _STRONG,
         "tool_invocation",
+        ("(",),
     ),
     (
         r"忽略(?:之前|以上|先前|前面|所有)?的?(?:指令|指示|规则|提示)",
         _STRONG,
         "override_instructions",
+        ("忽略",),
     ),
-    (r"(?:系统|系統)(?:提示|指令)\s*[:\uff1a]|^\s*系统\s*[:\uff1a]", _STRONG, "role_marker"),
-    (r"你现在是|从现在起你", _STRONG, "role_change"),
-    (r"自动(?:批准|审批|通过)|无需(?:审批|审核|人工)|已预先批准", _STRONG, "approval_claim"),
-    (r"(?:请|直接)(?:调用|执行)\s*[a-z_]+", _STRONG, "tool_invocation"),
+    (
+        r"(?:系统|系統)(?:提示|指令)\s*[:\uff1a]|^\s*系统\s*[:\uff1a]",
+        _STRONG,
+        "role_marker",
+        ("系统", "系統"),
+    ),
+    (r"你现在是|从现在起你", _STRONG, "role_change", ("你现在是", "从现在起你")),
+    (
+        r"自动(?:批准|审批|通过)|无需(?:审批|审核|人工)|已预先批准",
+        _STRONG,
+        "approval_claim",
+        ("自动", "无需", "已预先批准"),
+    ),
+    (r"(?:请|直接)(?:调用|执行)\s*[a-z_]+", _STRONG, "tool_invocation", ("调用", "执行")),
     (
         r"\b(?:you\s+must|you\s+should|always|never)\s+"
         r"(?:say|tell|answer|respond|reply|state|claim)\b",
         _WEAK,
         "behaviour_directive",
+        ("must", "should", "always", "never"),
     ),
     (
         r"\b(?:say|tell\s+(?:the\s+)?(?:user|customer|client)s?)\s+(?:that\s+)?\w",
         _WEAK,
         "behaviour_directive",
+        ("say", "tell"),
     ),
-    (r"\bdo\s+not\s+(?:tell|mention|reveal|disclose)\b", _WEAK, "concealment"),
+    (r"\bdo\s+not\s+(?:tell|mention|reveal|disclose)\b", _WEAK, "concealment", ("not",)),
     (
         r"\b(?:mark|set|report)\s+(?:all|every)\s+\w+(?:\s+\w+)?\s+(?:as\s+)?"
         r"(?:passed|approved|ok|resolved)\b",
         _WEAK,
         "falsify_status",
+        ("all", "every"),
     ),
-    (r"\bpush\b[^.\n]{0,30}\b(?:ota|firmware|update)\b", _WEAK, "state_change_request"),
+    (r"\bpush\b[^.\n]{0,30}\b(?:ota|firmware|update)\b", _WEAK, "state_change_request", ("push",)),
     (
         r"\b(?:list|reveal|print|show|dump)\b[^.\n]{0,20}"
         r"\b(?:ip\s*addresses|ips|passwords?|credentials|secrets?|api\s+keys?)\b",
         _WEAK,
         "exfiltration",
+        ("list", "reveal", "print", "show", "dump"),
     ),
 )
 _TEMPLATE_TOKENS = re.compile(r"<\|[a-z_]+\|>|\[/?(?:INST|SYS)\]|<</?SYS>>", re.IGNORECASE)
@@ -140,9 +164,14 @@ class InjectionParams(KindParams):
     exempt_tools: list[str] = Field(default_factory=lambda: [APPROVAL_TOOL])
 
 
-def _compile_signals(params: InjectionParams) -> list[tuple[re.Pattern[str], float, str]]:
-    out = [(re.compile(p, _I), w, label) for p, w, label in _BUILTIN] if params.builtin else []
-    out += [(compile_pattern(s.pattern), s.weight, s.label) for s in params.signals]
+_Compiled = tuple[re.Pattern[str], float, str, tuple[str, ...]]
+
+
+def _compile_signals(params: InjectionParams) -> list[_Compiled]:
+    out: list[_Compiled] = []
+    if params.builtin:
+        out += [(re.compile(p, _I), w, label, anchors) for p, w, label, anchors in _BUILTIN]
+    out += [(compile_pattern(s.pattern), s.weight, s.label, ()) for s in params.signals]
     return out
 
 
@@ -163,7 +192,10 @@ class InjectionKind(Kind):
     def score(self, text: str) -> tuple[float, list[str], tuple[int, int] | None]:
         """Return the score, the signal labels seen and the first signal's span."""
         total, labels, first = 0.0, [], None
-        for pattern, weight, label in self.signals:
+        lowered = text.lower()
+        for pattern, weight, label, anchors in self.signals:
+            if anchors and not any(a in lowered for a in anchors):
+                continue
             m = pattern.search(text)
             if m is None:
                 continue

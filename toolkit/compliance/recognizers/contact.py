@@ -52,6 +52,8 @@ class EmailRecognizer(Recognizer):
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield every e-mail address in ``text``."""
+        if "@" not in text:
+            return
         for m in _EMAIL.finditer(text):
             local, domain = m.group(1), m.group(2)
             if ".." in local or domain.rsplit(".", 1)[-1].lower() in _FILE_EXTENSIONS:
@@ -94,7 +96,7 @@ class PhoneRecognizer(Recognizer):
 
     @staticmethod
     def _candidates(text: str) -> Iterator[tuple[int, int, str]]:
-        for m in _INTL.finditer(text):
+        for m in _INTL.finditer(text) if "+" in text else ():
             digits = _digits(m.group(0))
             if 8 <= len(digits) <= 15:
                 yield m.start(), m.end(), "+" + digits

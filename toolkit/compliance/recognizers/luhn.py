@@ -76,18 +76,18 @@ class CardPanRecognizer(Recognizer):
         """Yield every valid PAN in ``text``."""
         for run in _RUN.finditer(text):
             start, end = run.span()
+            if end - start < 13:  # fewer than 13 characters cannot hold 13 digits
+                continue
             before = text[start - 1] if start else ""
-            if (
-                before.isalpha()
-                or before == "_"
-                or (before == "-" and start > 1 and text[start - 2].isalnum())
-            ):
+            if before.isalpha() or before == "_":
+                continue
+            if before == "-" and start > 1 and text[start - 2].isalnum():
                 continue
             if end < len(text) and (text[end].isalpha() or text[end] == "_"):
                 continue
-            if _REJECT_BEFORE.search(text[max(0, start - 40) : start]):
-                continue
-            yield from self._split(text, start, end)
+            for match in self._split(text, start, end):
+                if not _REJECT_BEFORE.search(text, max(0, match.start - 40), match.start):
+                    yield match
 
     @staticmethod
     def _split(text: str, start: int, end: int) -> Iterator[Match]:
