@@ -11,9 +11,16 @@ import random
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.compliance.masking import MaskStyle, mask_value
-from toolkit.compliance.recognizers import BUILTIN_ENTITIES, builtin_recognizer
+from toolkit.compliance.recognizers import (
+    BUILTIN_ENTITIES,
+    builtin_recognizer,
+    is_valid_iban,
+    luhn_valid,
+)
 
 RNG_SEED = 20261126
 
@@ -391,3 +398,31 @@ def test_generators_agree_with_published_examples() -> None:
     assert iban_with_check("GB", "WEST12345698765432") == "GB82WEST12345698765432"
     assert cn_check("11010519491231002") == "X"
     assert vin_check("JH2RC3605MM101581") == "5"
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=18))
+def test_luhn_agrees_with_the_independent_generator(payload: str) -> None:
+    assert luhn_valid(payload + luhn_check_digit(payload))
+    wrong = str((int(luhn_check_digit(payload)) + 3) % 10)
+    assert not luhn_valid(payload + wrong)
+
+
+@given(
+    st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=14, max_size=26),
+    st.sampled_from(sorted(IBAN_TEST_LENGTHS)),
+)
+def test_iban_agrees_with_the_independent_generator(chars: str, country: str) -> None:
+    bban = (chars * 2)[: IBAN_TEST_LENGTHS[country] - 4]
+    iban = iban_with_check(country, bban)
+    assert is_valid_iban(iban)
+    assert not is_valid_iban(iban[:2] + f"{(int(iban[2:4]) + 1) % 100:02d}" + iban[4:])
+
+
+@given(st.text(max_size=60), st.text(max_size=60), st.integers(0, 10**6))
+def test_masked_text_never_contains_the_pan(before: str, after: str, seed: int) -> None:
+    pan = make_pan(random.Random(seed), "4", 16)
+    recognizer = builtin_recognizer("card_pan")
+    text = f"{before} {pan} {after}"
+    found = [m for m in recognizer.find(text) if m.value == pan]
+    assert found, text
+    assert pan not in mask_value("card_pan", found[0].value)

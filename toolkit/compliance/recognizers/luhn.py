@@ -62,6 +62,17 @@ def is_valid_pan(digits: str) -> bool:
     )
 
 
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether a digit span is part of a word or an identifier (sku4111..., ORD-4111...)."""
+    before = text[start - 1] if start else ""
+    if before.isalpha() or before == "_":
+        return True
+    if before == "-" and start > 1 and text[start - 2].isalpha():
+        return True
+    after = text[end] if end < len(text) else ""
+    return after.isalpha() or after == "_"
+
+
 class CardPanRecognizer(Recognizer):
     """Finds PANs written plain or grouped by spaces or dashes.
 
@@ -78,14 +89,9 @@ class CardPanRecognizer(Recognizer):
             start, end = run.span()
             if end - start < 13:  # fewer than 13 characters cannot hold 13 digits
                 continue
-            before = text[start - 1] if start else ""
-            if before.isalpha() or before == "_":
-                continue
-            if before == "-" and start > 1 and text[start - 2].isalnum():
-                continue
-            if end < len(text) and (text[end].isalpha() or text[end] == "_"):
-                continue
             for match in self._split(text, start, end):
+                if _glued(text, match.start, match.end):
+                    continue
                 if not _REJECT_BEFORE.search(text, max(0, match.start - 40), match.start):
                     yield match
 
