@@ -282,3 +282,22 @@ async def test_async_agent_applies_the_same_stages(tmp_path: Path) -> None:
     result = await agent.ainvoke({"messages": [HumanMessage("Raise it to 80,000.")]})
     assert EXECUTED == []
     assert result["messages"][-1].text == "Card 411111******1111 noted."
+
+
+def test_tool_errors_reach_the_model_without_values(tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [_call("search_knowledge", {"query": f"card {PAN}", "extra": 1}, 1)]},
+        {"content": "Sorry."},
+    ]
+    service = TokenService(script)
+    model = HttpScriptedChatModel(client=httpx.Client(transport=httpx.MockTransport(service)))
+    rules = RuleSet.from_yaml(RULES.replace("[input, output, retrieval]", "[output]"))
+    middleware = ComplianceMiddleware(rules, role="credit_officer")
+    agent = create_agent(model, tools=TOOLS, middleware=[middleware])
+    result = agent.invoke({"messages": [HumanMessage("look it up")]})
+    error = next(m for m in result["messages"] if isinstance(m, ToolMessage))
+    assert error.status == "error" and "search_knowledge" in error.text
+    assert PAN not in error.text and "411111******1111" in error.text
+    sent = json.loads(service.bodies[1])["messages"]
+    tool_messages = [m["content"] for m in sent if m["role"] == "tool"]
+    assert tool_messages and all(PAN not in c for c in tool_messages)

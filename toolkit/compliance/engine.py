@@ -49,7 +49,8 @@ class ComplianceEngine:
     Args:
         rules: The rule pack.
         role: The caller's role; rules with ``roles`` apply only to those roles.
-        audit: When given, every decision is appended to this log.
+        audit: When given, every decision is appended to this log, masked by
+            :meth:`scrub` first.
         write_tools: Names of write tools (``x-write: true``); a call's own
             ``write`` flag, when given, takes precedence.
         context: Deployment facts predicates can read as ``ctx.<name>``.
@@ -78,9 +79,6 @@ class ComplianceEngine:
             for stage in ("input", "retrieval", "tool_call", "output")
         }
         self._scrubbers = self._build_scrubbers()
-        if audit is not None and audit.scrubber is None:
-            # The log is a side door: whatever the rules say, values are masked there.
-            audit.scrubber = self.scrub
 
     def _build_scrubbers(self) -> list[tuple[Recognizer, PiiKind | None]]:
         scrubbers: list[tuple[Recognizer, PiiKind | None]] = [
@@ -121,7 +119,8 @@ class ComplianceEngine:
             event = {"role": self.role, **decision.to_record()}
             if self.session is not None:
                 event["session"] = self.session
-            self.audit.append(event)
+            # The log is a side door: whatever the rules say, values are masked there.
+            self.audit.append(self.scrub(event))
         return decision
 
     def _finding(self, rule: Rule, stage: Stage, hit: Hit, passage: int | None = None) -> Finding:

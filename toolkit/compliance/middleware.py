@@ -231,6 +231,13 @@ class ComplianceMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         content = _text(result)
         if content is None:
             return result
+        if result.status == "error":
+            # Tool errors echo the call's arguments (ToolInvocationError does): mask
+            # every known entity whatever the pack says, as for the audit log.
+            scrubbed = self.engine.scrub(content)
+            if scrubbed != content:
+                result = result.model_copy(update={"content": scrubbed})
+                content = scrubbed
         passages, structured = _split_passages(content, name)
         decision = self._keep(self.engine.filter_retrieved(passages))
         out = list(decision.passages or ())
