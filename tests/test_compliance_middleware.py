@@ -143,7 +143,7 @@ class HttpScriptedChatModel(BaseChatModel):
 class TokenService:
     """MockTransport handler: records request bodies, replays a script."""
 
-    def __init__(self, script: list[dict[str, Any]]) -> None:
+    def __init__(self, script: list[Any]) -> None:
         self.script: Iterator[dict[str, Any]] = iter(script)
         self.bodies: list[str] = []
 
