@@ -80,6 +80,12 @@ def test_duplicate_ids_are_refused() -> None:
     assert info.value.field == "id"
 
 
+def test_duplicate_keys_are_refused() -> None:
+    text = GOOD.replace("    severity: high\n", "    severity: high\n    action: flag\n")
+    with pytest.raises(RulePackError, match=r"r.yaml:10 .*appears twice"):
+        RuleSet.from_yaml(text, source="r.yaml")
+
+
 def test_bad_predicate_is_refused_with_its_column() -> None:
     text = GOOD.replace(
         "    kind: pii\n    params: {entities: [card_pan, iban]}\n    action: redact\n",

@@ -61,16 +61,27 @@ class _LineLoader(yaml.SafeLoader):
     """Safe loader that also remembers the line of every mapping key and list item."""
 
 
-def _lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+def _lines(
+    node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int], source: str
+) -> None:
     out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             sub = (*path, key.value)
+            if sub in out:
+                # PyYAML keeps the last of two equal keys; in a rule pack that silently
+                # drops a setting, so it is an error.
+                raise RulePackError(
+                    file=source,
+                    field=".".join(str(p) for p in sub),
+                    problem=f"key {key.value!r} appears twice in the same mapping",
+                    line=key.start_mark.line + 1,
+                )
             out[sub] = key.start_mark.line + 1
-            _lines(value, sub, out)
+            _lines(value, sub, out, source)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _lines(item, (*path, i), out)
+            _lines(item, (*path, i), out, source)
 
 
 def _line_for(lines: Mapping[tuple[Any, ...], int], path: tuple[Any, ...]) -> int | None:
@@ -149,7 +160,7 @@ class RuleSet:
             ) from None
         lines: dict[tuple[Any, ...], int] = {}
         if node is not None:
-            _lines(node, (), lines)
+            _lines(node, (), lines, source)
         data = yaml.safe_load(text) if node is not None else None
         return cls.from_dict(data, source=source, lines=lines)
 
