@@ -210,28 +210,25 @@ class AuditLog:
         """
         key = _key(key_env)
         path = Path(path)
+        prev, count, found_head = GENESIS, 0, expected_head in (None, GENESIS)
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as fh:
+                for lineno, raw in enumerate(fh, start=1):
+                    partial = not raw.endswith(b"\n")
+                    line = raw[:-1] if not partial else raw
+                    reason, digest = _check_record(line, lineno, prev, key, key_env)
+                    if reason is None and partial:
+                        reason = "complete JSON but no newline"
+                    if reason is not None:
+                        if partial:
+                            reason = f"partial final record (an append was interrupted): {reason}"
+                        return VerifyResult(False, count, lineno, reason, prev, partial)
+                    prev = digest
+                    found_head = found_head or digest == expected_head
+                    count += 1
         except OSError as exc:
-            return VerifyResult(False, 0, None, f"cannot read the log ({exc.strerror})")
-        prev, count, heads = GENESIS, 0, {GENESIS}
-        lines = raw.split(b"\n")
-        final_partial = not raw.endswith(b"\n") and raw != b""
-        if not final_partial:
-            lines.pop()
-        for lineno, line in enumerate(lines, start=1):
-            reason, digest = _check_record(line, lineno, prev, key, key_env)
-            if reason is None and final_partial and lineno == len(lines):
-                reason = "complete JSON but no newline"
-            if reason is not None:
-                partial = final_partial and lineno == len(lines)
-                if partial:
-                    reason = f"partial final record (an append was interrupted): {reason}"
-                return VerifyResult(False, count, lineno, reason, prev, partial)
-            prev = digest
-            heads.add(prev)
-            count += 1
-        if expected_head is not None and expected_head not in heads:
+            return VerifyResult(False, count, None, f"cannot read the log ({exc.strerror})")
+        if not found_head:
             return VerifyResult(
                 False,
                 count,
