@@ -224,6 +224,13 @@ def test_injection_signals(text: str) -> None:
         "Approval of limit increases follows the credit policy matrix in section 4.",
         "To clear a jam, follow the lockout procedure and call maintenance.",
         "系统采用双母线接线方式。",
+        "System: 110 kV double busbar\nRating: 2 x 63 MVA",
+        "Do not tell customers their score by phone. "
+        + "Filler sentence. " * 20
+        + "Operators must always state the instruction back (three-part communication).",
+        "Call center hours are 9 to 5. Run the monthly report before the audit.",
+        "The assistant manager approves refunds under 500.",
+        "Tell the customer that the branch opens at 9.",
     ],
 )
 def test_ordinary_documents_are_not_quarantined(text: str) -> None:
@@ -326,3 +333,18 @@ def test_audit_records_every_decision_without_values(tmp_path: Path) -> None:
     assert all(e["session"] == "s-9" and e["role"] == "credit_officer" for e in events)
     assert events[3]["approval_request"]["args"]["note"] == "card 411111******1111"
     assert AuditLog.verify(tmp_path / "a.jsonl").ok
+
+
+KNOWLEDGE = sorted(
+    (Path(__file__).parent.parent / "templates" / "finance").glob("*/knowledge/*.md")
+)
+
+
+@pytest.mark.skipif(not KNOWLEDGE, reason="finance knowledge documents not present")
+def test_only_the_adversarial_finance_document_is_quarantined() -> None:
+    engine = finance("credit_officer")
+    decision = engine.filter_retrieved(
+        [Passage(p.read_text(encoding="utf-8"), id=p.name) for p in KNOWLEDGE]
+    )
+    flagged = {KNOWLEDGE[f.passage].name for f in decision.findings if f.rule_id == "X0"}
+    assert flagged == {"fund-a-factsheet.md"}

@@ -24,6 +24,8 @@ __all__ = ["InjectionKind", "InjectionParams", "Signal"]
 
 _I = re.IGNORECASE | re.MULTILINE
 _STRONG, _WEAK = 1.0, 0.5
+_WINDOW = 200  # characters within which signals add up
+_PER_SIGNAL = 8  # matches per signal considered
 _AI = r"(?:ai|assistant|model|agent|llm|chatbot|bot)"
 # Each signal: regex, weight, label, and literals one of which must occur (lower-cased)
 # for the regex to be worth running; most passages contain none of them.
@@ -36,7 +38,14 @@ _BUILTIN: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
         "override_instructions",
         ("ignore", "disregard", "forget", "override", "bypass"),
     ),
-    (r"^\s*(?:system|assistant|developer)\s*(?:prompt)?\s*:", _STRONG, "role_marker", (":",)),
+    (
+        r"(?-i:\b(?:SYSTEM|ASSISTANT|DEVELOPER)\s*:)|\b(?:system|developer)\s+prompt\s*:",
+        _STRONG,
+        "role_marker",
+        (":",),
+    ),
+    # "System: 110 kV" heads many a spec sheet; mixed case alone is only a weak sign.
+    (r"^\s*(?:system|assistant|developer)\s*:", _WEAK, "role_marker_weak", (":",)),
     (
         r"<\|(?:im_start|im_end|system|assistant|user)\|>|\[/?(?:INST|SYS)\]|<<SYS>>",
         _STRONG,
@@ -108,7 +117,13 @@ _BUILTIN: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
         "behaviour_directive",
         ("say", "tell"),
     ),
-    (r"\bdo\s+not\s+(?:tell|mention|reveal|disclose)\b", _WEAK, "concealment", ("not",)),
+    (
+        r"\bdo\s+not\s+(?:tell|mention|reveal|disclose)\s+(?:(?:the|any)\s+)?"
+        r"(?:user|customer|client|anyone|reader)s?\s+(?:about\s+)?(?:this|these|that)\b",
+        _WEAK,
+        "concealment",
+        ("not",),
+    ),
     (
         r"\b(?:mark|set|report)\s+(?:all|every)\s+\w+(?:\s+\w+)?\s+(?:as\s+)?"
         r"(?:passed|approved|ok|resolved)\b",
@@ -125,6 +140,24 @@ _BUILTIN: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
         ("list", "reveal", "print", "show", "dump"),
     ),
 )
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u300c": "\u300d"}
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] sits inside quotation marks within its paragraph."""
+    para_start = max(text.rfind("\n\n", 0, start), start - 300, -1) + 1
+    para_end = text.find("\n\n", end)
+    para_end = min(len(text) if para_end == -1 else para_end, end + 300)
+    head, tail = text[para_start:start], text[end:para_end]
+    for opening, closing in _QUOTES.items():
+        if opening == closing:
+            if head.count(opening) % 2 == 1 and opening in tail:
+                return True
+        elif head.rfind(opening) > head.rfind(closing) and closing in tail:
+            return True
+    return False
+
+
 _TEMPLATE_TOKENS = re.compile(r"<\|[a-z_]+\|>|\[/?(?:INST|SYS)\]|<</?SYS>>", re.IGNORECASE)
 
 
@@ -190,20 +223,36 @@ class InjectionKind(Kind):
         self.signals = _compile_signals(params)
 
     def score(self, text: str) -> tuple[float, list[str], tuple[int, int] | None]:
-        """Return the score, the signal labels seen and the first signal's span."""
-        total, labels, first = 0.0, [], None
+        """Return the score, the signal labels seen and the first signal's span.
+
+        The score is the largest sum of distinct signals found within
+        ``_WINDOW`` characters of each other: two weak tells in one sentence
+        flag a passage, the same two tells pages apart in a long manual do not.
+        """
         lowered = text.lower()
+        found: list[tuple[int, int, float, str]] = []
         for pattern, weight, label, anchors in self.signals:
             if anchors and not any(a in lowered for a in anchors):
                 continue
-            m = pattern.search(text)
-            if m is None:
-                continue
-            total += weight
-            labels.append(label)
-            if first is None or m.start() < first[0]:
-                first = (m.start(), m.end())
-        return total, labels, first
+            for n, m in enumerate(pattern.finditer(text)):
+                if n == _PER_SIGNAL:
+                    break
+                # A policy that quotes an attack ("for example "auto-approve ..."") is
+                # describing it: a quoted tell counts half.
+                quoted = _quoted(text, m.start(), m.end())
+                found.append((m.start(), m.end(), weight / 2 if quoted else weight, label))
+        if not found:
+            return 0.0, [], None
+        best, best_labels = 0.0, [found[0][3]]
+        for start, _, _, _ in found:
+            near: dict[str, float] = {}
+            for other, _, weight, label in found:
+                if abs(other - start) <= _WINDOW:
+                    near[label] = max(near.get(label, 0.0), weight)
+            if sum(near.values()) > best:
+                best, best_labels = sum(near.values()), sorted(near)
+        first = min(found)
+        return best, best_labels, (first[0], first[1])
 
     def scan_text(self, text: str, ctx: CheckContext) -> list[Hit]:
         """Return a hit when the text scores at or above the threshold."""
