@@ -346,5 +346,9 @@ def test_only_the_adversarial_finance_document_is_quarantined() -> None:
     decision = engine.filter_retrieved(
         [Passage(p.read_text(encoding="utf-8"), id=p.name) for p in KNOWLEDGE]
     )
-    flagged = {KNOWLEDGE[f.passage].name for f in decision.findings if f.rule_id == "X0"}
+    flagged = {
+        KNOWLEDGE[f.passage].name
+        for f in decision.findings
+        if f.rule_id == "X0" and f.passage is not None
+    }
     assert flagged == {"fund-a-factsheet.md"}
