@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.compliance import AuditLog, ComplianceEngine, Passage, RuleSet
 
@@ -352,3 +354,12 @@ def test_only_the_adversarial_finance_document_is_quarantined() -> None:
         if f.rule_id == "X0" and f.passage is not None
     }
     assert flagged == {"fund-a-factsheet.md"}
+
+
+@given(st.text(max_size=300))
+def test_text_stages_never_fail_and_never_echo_a_masked_pan(noise: str) -> None:
+    engine = finance()
+    text = f"{noise}\ncard 4111 1111 1111 1111 {noise}"
+    for decision in (engine.check_input(text), engine.check_output(text)):
+        assert decision.text is not None
+        assert "4111 1111 1111 1111" not in decision.text or decision.action == "block"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.compliance import PredicateEvalError, parse_predicate
 from toolkit.errors import PredicateError
@@ -94,3 +96,15 @@ def test_division_by_zero_is_an_eval_error() -> None:
 def test_names_lists_what_the_predicate_reads() -> None:
     pred = parse_predicate("abs(delta_mw) > 50 or ctx.zone in ['a'] or not breaker_operation")
     assert pred.names == {"delta_mw", "ctx.zone", "breaker_operation"}
+
+
+@given(st.text(alphabet="abcxyz_0123456789 .,'\"()[]<>=!+-*/%andornotinlen", max_size=40))
+def test_parser_only_ever_raises_predicate_error(source: str) -> None:
+    try:
+        predicate = parse_predicate(source)
+    except PredicateError:
+        return
+    try:
+        predicate.evaluate({"a": 1, "b": "x", "c": [1, 2]})
+    except PredicateEvalError:
+        pass
