@@ -15,7 +15,7 @@ subclass the matching builtin, so callers can catch them either way::
     └── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
         ├── PayloadError(ValueError)              messages/tools given to the client are malformed
         ├── ApiKeyMissingError(LookupError)       the endpoint's api_key_env variable is not set
-        ├── BudgetExceededError(RuntimeError)     a tenant/project budget would be exceeded; not sent
+        ├── BudgetExceededError(RuntimeError)     a daily budget would be exceeded; not sent
         ├── RequestRejectedError(ValueError)      a 4xx that is the caller's fault; never retried
         ├── ResponseFormatError(ValueError)       malformed JSON, truncated stream, missing fields
         └── EndpointUnavailableError(ConnectionError) no endpoint could serve the request
