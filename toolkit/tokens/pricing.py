@@ -90,14 +90,11 @@ class PriceTable:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(file=str(path), problem=f"cannot read it ({exc.strerror})") from exc
-        try:
-            if path.suffix in (".yaml", ".yml"):
-                import yaml
+        import yaml
 
-                data = yaml.safe_load(text)
-            else:
-                data = json.loads(text)
-        except (ValueError, ImportError) as exc:
+        try:
+            data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
+        except (ValueError, yaml.YAMLError) as exc:
             raise ConfigError(file=str(path), problem=f"not valid YAML/JSON: {exc}") from exc
         if not isinstance(data, Mapping) or not isinstance(data.get("models"), Mapping):
             raise ConfigError(

@@ -41,7 +41,7 @@ def rendezvous_order(key: str, endpoints: Sequence[Endpoint]) -> list[int]:
         Endpoint indexes, best first.
     """
     scores = [
-        (-endpoint.weight / math.log(_unit(key, f"{index}|{endpoint.url}|{endpoint.model}")), index)
+        (-endpoint.weight / math.log(_unit(key, f"{endpoint.url}|{endpoint.model}")), index)
         for index, endpoint in enumerate(endpoints)
     ]
     scores.sort(key=lambda pair: (-pair[0], pair[1]))
