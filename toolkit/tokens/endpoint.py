@@ -43,7 +43,7 @@ class Endpoint(BaseModel):
         api_key: A key given directly (LangChain's ``api_key=``); prefer ``api_key_env``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     url: str
     model: str
