@@ -58,7 +58,7 @@ def test_cache_salt_is_per_tenant_never_per_request() -> None:
     ],
 )
 def test_dialect_fields(dialect: str, body_fields: dict[str, Any], headers: dict[str, str]) -> None:
-    endpoint = Endpoint(url="http://h/v1", model="served", dialect=dialect)  # type: ignore[arg-type]
+    endpoint = Endpoint(url="http://h/v1", model="served", dialect=dialect)
     body, sent_headers = apply_dialect(core(conversation(1)), endpoint, affinity="KEY", tenant="t")
     for key, value in body_fields.items():
         assert body[key] == value
@@ -73,11 +73,12 @@ def test_dialect_fields(dialect: str, body_fields: dict[str, Any], headers: dict
 @pytest.mark.parametrize("dialect", ["anthropic", "dashscope"])
 @pytest.mark.parametrize("turns", [0, 1, 2, 6, 20])
 def test_explicit_markers_at_most_four_at_end_of_stable_prefix(dialect: str, turns: int) -> None:
-    endpoint = Endpoint(url="http://h/v1", model="m", dialect=dialect)  # type: ignore[arg-type]
+    endpoint = Endpoint(url="http://h/v1", model="m", dialect=dialect)
     payload = core(conversation(turns), context="volatile")
     body, _ = apply_dialect(payload, endpoint, affinity="k", tenant=None)
     marked = [
-        i for i, m in enumerate(body["messages"])
+        i
+        for i, m in enumerate(body["messages"])
         if isinstance(m["content"], list) and any("cache_control" in p for p in m["content"])
     ]
     assert 1 <= len(marked) <= MAX_CACHE_MARKERS
@@ -98,9 +99,12 @@ def test_explicit_markers_at_most_four_at_end_of_stable_prefix(dialect: str, tur
 
 def test_markers_skip_messages_without_content() -> None:
     call = {"id": "c", "type": "function", "function": {"name": "lookup", "arguments": "{}"}}
-    messages = [SYSTEM, {"role": "user", "content": "q"},
-                {"role": "assistant", "content": None, "tool_calls": [call]},
-                {"role": "tool", "tool_call_id": "c", "content": "result"}]
+    messages: list[dict[str, Any]] = [
+        SYSTEM,
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c", "content": "result"},
+    ]
     endpoint = Endpoint(url="http://h/v1", model="m", dialect="anthropic")
     body, _ = apply_dialect(core(messages), endpoint, affinity="k", tenant=None)
     assert body["messages"][2]["content"] is None
@@ -110,7 +114,12 @@ def test_markers_skip_messages_without_content() -> None:
 
 def test_stream_asks_for_usage() -> None:
     endpoint = Endpoint(url="http://h/v1", model="m")
-    body, _ = apply_dialect(core([SYSTEM, {"role": "user", "content": "x"}]), endpoint,
-                            affinity="k", tenant=None, stream=True)
+    body, _ = apply_dialect(
+        core([SYSTEM, {"role": "user", "content": "x"}]),
+        endpoint,
+        affinity="k",
+        tenant=None,
+        stream=True,
+    )
     assert body["stream"] is True
     assert body["stream_options"] == {"include_usage": True}

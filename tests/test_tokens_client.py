@@ -20,17 +20,36 @@ from toolkit.tokens.endpoint import LOCAL_BASE_URL
 from toolkit.tokens.testing import ScriptedServer, completion, sse_body, streamed
 
 MESSAGES = [{"role": "system", "content": "S"}, {"role": "user", "content": "add 2 and 3"}]
-TOOLS = [{"name": "add", "description": "Add numbers.",
-          "parameters": {"type": "object", "properties": {"a": {"type": "number"}}}}]
-USAGE = {"prompt_tokens": 120, "completion_tokens": 8, "prompt_tokens_details": {"cached_tokens": 96}}
+TOOLS = [
+    {
+        "name": "add",
+        "description": "Add numbers.",
+        "parameters": {"type": "object", "properties": {"a": {"type": "number"}}},
+    }
+]
+USAGE = {
+    "prompt_tokens": 120,
+    "completion_tokens": 8,
+    "prompt_tokens_details": {"cached_tokens": 96},
+}
 
 
 def test_chat_round_trip() -> None:
-    server = ScriptedServer([completion(None, tool_calls=[{"id": "c1", "name": "add",
-                                                            "arguments": '{"a": 2}'}],
-                                        finish_reason="tool_calls", usage=USAGE)])
-    client = TokenClient(Endpoint(url="http://h:8000/v1/", model="qwen"),
-                         transport=httpx.MockTransport(server), tenant="acme")
+    server = ScriptedServer(
+        [
+            completion(
+                None,
+                tool_calls=[{"id": "c1", "name": "add", "arguments": '{"a": 2}'}],
+                finish_reason="tool_calls",
+                usage=USAGE,
+            )
+        ]
+    )
+    client = TokenClient(
+        Endpoint(url="http://h:8000/v1/", model="qwen"),
+        transport=httpx.MockTransport(server),
+        tenant="acme",
+    )
     result = client.chat(MESSAGES, TOOLS, temperature=0.2, max_tokens=64, context="t=1")
     request = server.requests[0]
     assert request.method == "POST" and str(request.url) == "http://h:8000/v1/chat/completions"
@@ -50,14 +69,18 @@ def test_build_payload_is_pure() -> None:
     def explode(request: httpx.Request) -> httpx.Response:
         raise AssertionError("build_payload must not send")
 
-    client = TokenClient(Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(explode))
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(explode)
+    )
     assert client.build_payload(MESSAGES, TOOLS) == client.build_payload(MESSAGES, TOOLS)
     assert list(client.ledger.rows()) == []
 
 
 def test_invalid_tool_arguments_are_kept_not_raised() -> None:
     server = ScriptedServer([completion("", tool_calls=[{"name": "add", "arguments": "{a:"}])])
-    client = TokenClient(Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server))
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server)
+    )
     call = client.chat(MESSAGES, TOOLS).tool_calls[0]
     assert call.arguments == {} and call.raw_arguments == "{a:" and call.error
 
@@ -74,25 +97,49 @@ def test_invalid_tool_arguments_are_kept_not_raised() -> None:
 )
 def test_dialect_on_the_wire(dialect: str, check: Any) -> None:
     server = ScriptedServer()
-    client = TokenClient(Endpoint(url="http://h/v1", model="m", dialect=dialect),  # type: ignore[arg-type]
-                         transport=httpx.MockTransport(server), tenant="acme")
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m", dialect=dialect),
+        transport=httpx.MockTransport(server),
+        tenant="acme",
+    )
     result = client.chat(MESSAGES)
     assert check(server.requests[0], server.bodies[0], result.affinity_key)
 
 
 def test_stream_events_and_final_usage() -> None:
-    chunks = [
+    chunks: list[Any] = [
         {"choices": [{"delta": {"role": "assistant", "content": "Su"}}]},
         {"choices": [{"delta": {"content": "m: "}}]},
-        {"choices": [{"delta": {"tool_calls": [{"index": 0, "id": "c9", "function":
-                                                {"name": "add", "arguments": '{"a":'}}]}}]},
-        {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {"arguments": "5}"}}]},
-                      "finish_reason": "tool_calls"}]},
+        {
+            "choices": [
+                {
+                    "delta": {
+                        "tool_calls": [
+                            {
+                                "index": 0,
+                                "id": "c9",
+                                "function": {"name": "add", "arguments": '{"a":'},
+                            }
+                        ]
+                    }
+                }
+            ]
+        },
+        {
+            "choices": [
+                {
+                    "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "5}"}}]},
+                    "finish_reason": "tool_calls",
+                }
+            ]
+        },
         {"choices": [], "usage": USAGE},
     ]
     content = b": keep-alive\n\nevent: message\n" + sse_body(chunks)
     server = ScriptedServer([httpx.Response(200, content=content)])
-    client = TokenClient(Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server))
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server)
+    )
     events = list(client.stream(MESSAGES, TOOLS, session_id="s"))
     assert server.bodies[0]["stream"] is True
     assert server.bodies[0]["stream_options"] == {"include_usage": True}
@@ -113,12 +160,12 @@ def test_stream_payload_errors_are_raised_eagerly() -> None:
 
 
 def test_async_chat_and_stream() -> None:
-    server = ScriptedServer([completion("a1", usage=USAGE),
-                             streamed(["x", "y"], usage=USAGE)])
+    server = ScriptedServer([completion("a1", usage=USAGE), streamed(["x", "y"], usage=USAGE)])
 
     async def run() -> tuple[str, list[str], int]:
-        async with AsyncTokenClient(Endpoint(url="http://h/v1", model="m"),
-                                    transport=httpx.MockTransport(server)) as client:
+        async with AsyncTokenClient(
+            Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server)
+        ) as client:
             first = await client.chat(MESSAGES)
             pieces = [e.content async for e in client.stream(MESSAGES)]
             return first.content, pieces, len(list(client.ledger.rows()))
@@ -129,12 +176,18 @@ def test_async_chat_and_stream() -> None:
 
 def test_sync_and_async_send_identical_bytes() -> None:
     sync_server, async_server = ScriptedServer(), ScriptedServer()
-    TokenClient(Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(sync_server),
-                tenant="t").chat(MESSAGES, TOOLS, context={"now": "x"})
+    TokenClient(
+        Endpoint(url="http://h/v1", model="m"),
+        transport=httpx.MockTransport(sync_server),
+        tenant="t",
+    ).chat(MESSAGES, TOOLS, context={"now": "x"})
 
     async def run() -> None:
-        client = AsyncTokenClient(Endpoint(url="http://h/v1", model="m"),
-                                  transport=httpx.MockTransport(async_server), tenant="t")
+        client = AsyncTokenClient(
+            Endpoint(url="http://h/v1", model="m"),
+            transport=httpx.MockTransport(async_server),
+            tenant="t",
+        )
         await client.chat(MESSAGES, TOOLS, context={"now": "x"})
         await client.aclose()
 
@@ -145,7 +198,7 @@ def test_sync_and_async_send_identical_bytes() -> None:
 def test_local_endpoint_without_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "toolkit.engine", None)  # makes the import fail
     client = TokenClient(Endpoint(url="local", model="qwen"))
-    with pytest.raises(EndpointUnavailableError, match="toolkit.engine"):
+    with pytest.raises(EndpointUnavailableError, match=r"toolkit\.engine"):
         client.chat(MESSAGES)
 
 

@@ -163,8 +163,9 @@ def test_breaker_opens_and_traffic_moves() -> None:
             raise httpx.ConnectError("refused", request=request)
         return ok()
 
-    client = TokenClient(TWO, transport=httpx.MockTransport(handler), sleep=Sleeps(),
-                         retry_policy=POLICY)
+    client = TokenClient(
+        TWO, transport=httpx.MockTransport(handler), sleep=Sleeps(), retry_policy=POLICY
+    )
     for _ in range(6):
         assert client.chat(MESSAGES).endpoint != f"m@{dead}/v1"
     # three failures open the dead endpoint's breaker; afterwards it is not tried
@@ -201,17 +202,19 @@ def test_stream_reset_after_first_event_raises_not_retries() -> None:
     received: list[str] = []
     with pytest.raises(ResponseFormatError, match="interrupted"):
         for event in client.stream(MESSAGES):
-            received.append(event.content)
+            received.append(event.content)  # noqa: PERF401 (collect until the failure)
     assert received == ["par"]
     assert len(server.requests) == 1
 
 
 def test_stream_failure_before_first_event_is_retried() -> None:
-    server = ScriptedServer([
-        lambda request: httpx.Response(200, stream=BrokenStream(b"")),
-        httpx.Response(503),
-        streamed(["hi"], usage={"prompt_tokens": 3, "completion_tokens": 1}),
-    ])
+    server = ScriptedServer(
+        [
+            lambda request: httpx.Response(200, stream=BrokenStream(b"")),
+            httpx.Response(503),
+            streamed(["hi"], usage={"prompt_tokens": 3, "completion_tokens": 1}),
+        ]
+    )
     client, _ = make(server, max_retries=3)
     events = list(client.stream(MESSAGES))
     assert events[-1].result is not None and events[-1].result.content == "hi"
@@ -226,16 +229,26 @@ def test_malformed_stream_chunk() -> None:
 
 
 def test_async_faults() -> None:
-    server = ScriptedServer([httpx.Response(429, headers={"Retry-After": "2"}),
-                             httpx.ReadTimeout("slow"), ok("async done")])
+    server = ScriptedServer(
+        [
+            httpx.Response(429, headers={"Retry-After": "2"}),
+            httpx.ReadTimeout("slow"),
+            ok("async done"),
+        ]
+    )
     slept: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         slept.append(seconds)
 
     async def run() -> str:
-        async with AsyncTokenClient(ONE, transport=httpx.MockTransport(server), sleep=fake_sleep,
-                                    retry_policy=POLICY, max_retries=3) as client:
+        async with AsyncTokenClient(
+            ONE,
+            transport=httpx.MockTransport(server),
+            sleep=fake_sleep,
+            retry_policy=POLICY,
+            max_retries=3,
+        ) as client:
             return (await client.chat(MESSAGES)).content
 
     assert asyncio.run(run()) == "async done"
@@ -250,7 +263,7 @@ def test_async_truncated_stream() -> None:
         got: list[str] = []
         async with AsyncTokenClient(ONE, transport=httpx.MockTransport(server)) as client:
             async for event in client.stream(MESSAGES):
-                got.append(event.content)
+                got.append(event.content)  # noqa: PERF401 (collect until the failure)
         return got
 
     with pytest.raises(ResponseFormatError):

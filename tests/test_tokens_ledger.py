@@ -14,20 +14,39 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 
 
 def row(**kwargs: object) -> LedgerRow:
-    base: dict[str, object] = {"endpoint": "m@h", "model": "m", "status": "ok",
-                               "prompt_tokens": 100, "cached_tokens": 40, "completion_tokens": 10}
+    base: dict[str, object] = {
+        "endpoint": "m@h",
+        "model": "m",
+        "status": "ok",
+        "prompt_tokens": 100,
+        "cached_tokens": 40,
+        "completion_tokens": 10,
+    }
     base.update(kwargs)
     return LedgerRow(**base)  # type: ignore[arg-type]
 
 
 def test_every_call_is_one_row_with_its_numbers(tmp_path: Path) -> None:
-    server = ScriptedServer(default=completion("x", usage={
-        "prompt_tokens": 2000, "completion_tokens": 100, "prompt_tokens_details":
-        {"cached_tokens": 1500}}))
+    server = ScriptedServer(
+        default=completion(
+            "x",
+            usage={
+                "prompt_tokens": 2000,
+                "completion_tokens": 100,
+                "prompt_tokens_details": {"cached_tokens": 1500},
+            },
+        )
+    )
     prices = PriceTable({"m": {"input": 1.0, "cached_input": 0.1, "output": 2.0}})
     path = tmp_path / "ledger" / "calls.db"
-    with TokenClient(Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server),
-                     ledger_path=path, tenant="acme", project="fin", prices=prices) as client:
+    with TokenClient(
+        Endpoint(url="http://h/v1", model="m"),
+        transport=httpx.MockTransport(server),
+        ledger_path=path,
+        tenant="acme",
+        project="fin",
+        prices=prices,
+    ) as client:
         result = client.chat(MESSAGES, session_id="s-1")
         client.chat(MESSAGES, session_id="s-2")
     assert result.cost == pytest.approx((500 * 1.0 + 1500 * 0.1 + 100 * 2.0) / 1e6)
@@ -35,7 +54,12 @@ def test_every_call_is_one_row_with_its_numbers(tmp_path: Path) -> None:
     assert len(rows) == 2
     first = rows[0]
     assert (first.tenant, first.project, first.session, first.endpoint, first.status) == (
-        "acme", "fin", "s-1", "m@h/v1", "ok")
+        "acme",
+        "fin",
+        "s-1",
+        "m@h/v1",
+        "ok",
+    )
     assert (first.prompt_tokens, first.cached_tokens, first.completion_tokens) == (2000, 1500, 100)
     assert first.cost == pytest.approx(result.cost)
     assert first.latency_ms > 0
@@ -47,8 +71,18 @@ def test_totals_by_each_group() -> None:
     ledger = Ledger()
     ledger.record(row(tenant="a", project="p", session="s1", endpoint="e1", cost=1.0))
     ledger.record(row(tenant="a", project="p", session="s2", endpoint="e2", cost=2.0))
-    ledger.record(row(tenant="b", project="q", session="s1", endpoint="e1", status="ResponseFormatError",
-                      prompt_tokens=0, cached_tokens=0, completion_tokens=0))
+    ledger.record(
+        row(
+            tenant="b",
+            project="q",
+            session="s1",
+            endpoint="e1",
+            status="ResponseFormatError",
+            prompt_tokens=0,
+            cached_tokens=0,
+            completion_tokens=0,
+        )
+    )
     by_tenant = ledger.totals("tenant")
     assert by_tenant["a"].calls == 2 and by_tenant["a"].prompt_tokens == 200
     assert by_tenant["a"].cost == pytest.approx(3.0)

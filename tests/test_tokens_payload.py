@@ -1,3 +1,4 @@
+import itertools
 import json
 import subprocess
 import sys
@@ -20,9 +21,21 @@ from toolkit.tokens import (
 from toolkit.tokens.payload import CONTEXT_HEADER, render_context
 
 TOOLS = [
-    {"type": "function", "function": {"name": "zeta", "parameters": {"type": "object",
-     "properties": {"b": {"type": "number"}, "a": {"type": "string"}}}}},
-    {"name": "alpha", "description": "First tool.", "parameters": {"properties": {}, "type": "object"}},
+    {
+        "type": "function",
+        "function": {
+            "name": "zeta",
+            "parameters": {
+                "type": "object",
+                "properties": {"b": {"type": "number"}, "a": {"type": "string"}},
+            },
+        },
+    },
+    {
+        "name": "alpha",
+        "description": "First tool.",
+        "parameters": {"properties": {}, "type": "object"},
+    },
 ]
 SYSTEM = {"role": "system", "content": "You are a careful analyst."}
 
@@ -77,9 +90,12 @@ def test_render_context(context: Any, expected: str) -> None:
 
 def test_history_is_not_rewritten() -> None:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"x": 1}'}}
-    messages = [SYSTEM, {"role": "user", "content": "go"},
-                {"role": "assistant", "content": None, "tool_calls": [call]},
-                {"role": "tool", "tool_call_id": "c1", "content": "42"}]
+    messages: list[dict[str, Any]] = [
+        SYSTEM,
+        {"role": "user", "content": "go"},
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": "42"},
+    ]
     body = build_core_payload(messages, model="m")
     assert body["messages"] == messages
     assert body["messages"] is not messages
@@ -92,8 +108,11 @@ def test_history_is_not_rewritten() -> None:
 def test_turn_n_is_a_byte_prefix_of_turn_n_plus_1_up_to_the_tail() -> None:
     history = [SYSTEM, {"role": "user", "content": "Rate for 30 years?"}]
     first = body_of(history, context={"time": "10:00:01", "passages": ["old"]}, temperature=0.0)
-    history2 = [*history, {"role": "assistant", "content": "6%"},
-                {"role": "user", "content": "And 15 years?"}]
+    history2 = [
+        *history,
+        {"role": "assistant", "content": "6%"},
+        {"role": "user", "content": "And 15 years?"},
+    ]
     second = body_of(history2, context={"time": "10:00:09", "passages": ["new"]}, temperature=0.0)
     tail_start = first.index(b'{"content":"' + CONTEXT_HEADER.encode())
     assert second[:tail_start] == first[:tail_start]
@@ -110,10 +129,11 @@ def test_prefix_property_for_any_conversation(turns: list[tuple[str, str]], ctx:
     bodies = []
     for user, assistant in turns:
         history.append({"role": "user", "content": user})
-        bodies.append((encode_body(build_core_payload(history, TOOLS, model="m", context=ctx)),
-                       len(history)))
+        bodies.append(
+            (encode_body(build_core_payload(history, TOOLS, model="m", context=ctx)), len(history))
+        )
         history.append({"role": "assistant", "content": assistant})
-    for (earlier, _), (later, _) in zip(bodies, bodies[1:], strict=False):
+    for (earlier, _), (later, _) in itertools.pairwise(bodies):
         cut = earlier.rfind(b',{"content":"' + CONTEXT_HEADER.encode()) if ctx else len(earlier) - 2
         assert later[:cut] == earlier[:cut]
 
@@ -132,13 +152,18 @@ def test_same_request_is_byte_identical_in_another_process(tmp_path: Path) -> No
     )
     here = TokenClient(Endpoint(url="http://h/v1", model="m"), tenant="acme").build_payload(
         [{"role": "system", "content": "S"}, {"role": "user", "content": "é ✓"}],
-        list(reversed(TOOLS)), context={"a": "now", "b": [1, {"x": 2}]}, temperature=0,
+        list(reversed(TOOLS)),
+        context={"a": "now", "b": [1, {"x": 2}]},
+        temperature=0,
     )
     env = {"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(
-        [sys.executable, str(script)], cwd=root, env={**env, "PYTHONPATH": str(root)},
-        capture_output=True, check=True,
+        [sys.executable, str(script)],
+        cwd=root,
+        env={**env, "PYTHONPATH": str(root)},
+        capture_output=True,
+        check=True,
     ).stdout
     assert out == encode_body(here)
 
@@ -181,11 +206,17 @@ def test_bad_parameters_name_the_field(kwargs: dict[str, Any], field: str) -> No
 
 @pytest.mark.parametrize(
     ("choice", "expected"),
-    [("any", "required"), ("auto", "auto"), ("zeta", {"type": "function",
-                                                      "function": {"name": "zeta"}})],
+    [
+        ("any", "required"),
+        ("auto", "auto"),
+        ("zeta", {"type": "function", "function": {"name": "zeta"}}),
+    ],
 )
 def test_tool_choice(choice: str, expected: Any) -> None:
-    assert build_core_payload([SYSTEM], TOOLS, model="m", tool_choice=choice)["tool_choice"] == expected
+    assert (
+        build_core_payload([SYSTEM], TOOLS, model="m", tool_choice=choice)["tool_choice"]
+        == expected
+    )
 
 
 def test_tool_message_truncates_once() -> None:
@@ -195,5 +226,8 @@ def test_tool_message_truncates_once() -> None:
 
 
 def test_canonical_dumps_is_stable() -> None:
-    assert canonical_dumps({"b": 1, "a": [1, {"d": None, "c": "é"}]}) == '{"a":[1,{"c":"é","d":null}],"b":1}'
+    assert (
+        canonical_dumps({"b": 1, "a": [1, {"d": None, "c": "é"}]})
+        == '{"a":[1,{"c":"é","d":null}],"b":1}'
+    )
     assert json.loads(encode_body({"z": 1, "model": "m"})) == {"model": "m", "z": 1}

@@ -8,8 +8,12 @@ from toolkit.tokens import ModelPrice, PriceTable, Usage
 
 def test_cost_uses_cached_and_write_rates() -> None:
     price = ModelPrice(input=2.0, cached_input=0.2, cache_write=2.5, output=8.0)
-    usage = Usage(prompt_tokens=1_000_000, completion_tokens=500_000, cached_tokens=600_000,
-                  cache_write_tokens=100_000)
+    usage = Usage(
+        prompt_tokens=1_000_000,
+        completion_tokens=500_000,
+        cached_tokens=600_000,
+        cache_write_tokens=100_000,
+    )
     # 300k uncached x 2 + 600k x 0.2 + 100k x 2.5 + 500k x 8, per million
     assert price.cost(usage) == pytest.approx(0.6 + 0.12 + 0.25 + 4.0)
 
@@ -30,9 +34,14 @@ def test_table_lookup_and_unknown_model() -> None:
 def test_from_file(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"prices{suffix}"
     if suffix == ".yaml":
-        path.write_text("currency: CNY\nmodels:\n  qwen-plus: {input: 0.8, cached_input: 0.16, output: 2}\n")
+        path.write_text(
+            "currency: CNY\nmodels:\n  qwen-plus: {input: 0.8, cached_input: 0.16, output: 2}\n"
+        )
     else:
-        path.write_text('{"currency": "CNY", "models": {"qwen-plus": {"input": 0.8, "cached_input": 0.16, "output": 2}}}')
+        path.write_text(
+            '{"currency": "CNY", "models": {"qwen-plus":'
+            ' {"input": 0.8, "cached_input": 0.16, "output": 2}}}'
+        )
     table = PriceTable.from_file(path)
     assert table.currency == "CNY"
     assert table.get("qwen-plus") == ModelPrice(input=0.8, cached_input=0.16, output=2)

@@ -8,14 +8,25 @@ from toolkit.tokens import Endpoint, ResponseCache, ResponseCacheWarning, TokenC
 from toolkit.tokens.testing import ScriptedServer, completion
 
 MESSAGES = [{"role": "system", "content": "S"}, {"role": "user", "content": "rate?"}]
-USAGE = {"prompt_tokens": 50, "completion_tokens": 5, "prompt_tokens_details": {"cached_tokens": 32}}
+USAGE = {
+    "prompt_tokens": 50,
+    "completion_tokens": 5,
+    "prompt_tokens_details": {"cached_tokens": 32},
+}
 
 
 def make(tmp_path: Path, **kwargs: Any) -> tuple[TokenClient, ScriptedServer]:
-    server = ScriptedServer(default=completion(
-        "6%", usage=USAGE, tool_calls=[{"name": "rate", "arguments": {"years": 30}}]))
-    client = TokenClient(Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server),
-                         cache_path=tmp_path / "cache.db", **kwargs)
+    server = ScriptedServer(
+        default=completion(
+            "6%", usage=USAGE, tool_calls=[{"name": "rate", "arguments": {"years": 30}}]
+        )
+    )
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m"),
+        transport=httpx.MockTransport(server),
+        cache_path=tmp_path / "cache.db",
+        **kwargs,
+    )
     return client, server
 
 
@@ -69,7 +80,7 @@ def test_only_deterministic_or_opted_in_calls_are_cached(
     ],
 )
 def test_any_change_to_the_request_misses(tmp_path: Path, change: dict[str, Any]) -> None:
-    client, server = make(tmp_path)
+    client, _server = make(tmp_path)
     client.chat(MESSAGES, temperature=0)
     args: dict[str, Any] = {"messages": MESSAGES, "temperature": 0, **change}
     assert not client.chat(**args).from_response_cache
@@ -109,9 +120,21 @@ def test_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
     cache.put("k", "m", {"content": "x"})
     cache._conn.execute("UPDATE responses SET result = 'not json'")
     assert cache.get("k") is None
-    client, server = make(tmp_path)
+    client, _server = make(tmp_path)
     client.response_cache._conn.execute(  # type: ignore[union-attr]
         "INSERT INTO responses VALUES (?, 'm', 0, '{\"bogus\": 1}')",
-        (client._prepare(MESSAGES, None, tool_choice=None, temperature=0, max_tokens=None,
-                         context=None, session_id=None, cache=None, extra={}).cache_key,))
+        (
+            client._prepare(
+                MESSAGES,
+                None,
+                tool_choice=None,
+                temperature=0,
+                max_tokens=None,
+                context=None,
+                session_id=None,
+                cache=None,
+                extra={},
+            ).cache_key,
+        ),
+    )
     assert not client.chat(MESSAGES, temperature=0).from_response_cache

@@ -32,8 +32,12 @@ def endpoint() -> Endpoint:
 
 def test_key_only_in_authorization_header(env_key: str, tmp_path: Path) -> None:
     server = ScriptedServer(default=completion("x", usage={"prompt_tokens": 1}))
-    client = TokenClient(endpoint(), transport=httpx.MockTransport(server),
-                         cache_path=tmp_path / "c.db", ledger_path=tmp_path / "l.db")
+    client = TokenClient(
+        endpoint(),
+        transport=httpx.MockTransport(server),
+        cache_path=tmp_path / "c.db",
+        ledger_path=tmp_path / "l.db",
+    )
     result = client.chat(MESSAGES, temperature=0)
     request = server.requests[0]
     assert request.headers["Authorization"] == f"Bearer {KEY}"
@@ -48,7 +52,7 @@ def test_key_only_in_authorization_header(env_key: str, tmp_path: Path) -> None:
         conn = sqlite3.connect(tmp_path / db)
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
-            for row in conn.execute(f"SELECT * FROM {table}"):  # noqa: S608
+            for row in conn.execute(f"SELECT * FROM {table}"):
                 assert KEY not in json.dumps(row, default=str)
         for file in tmp_path.iterdir():
             assert KEY.encode() not in file.read_bytes()
@@ -62,9 +66,14 @@ def test_key_never_in_errors_or_logs(env_key: str, caplog: pytest.LogCaptureFixt
     with pytest.raises(RequestRejectedError) as rejected:
         client.chat(MESSAGES)
     assert KEY not in str(rejected.value) and "***" in str(rejected.value)
-    retry = TokenClient(endpoint(), transport=httpx.MockTransport(
-        ScriptedServer(default=httpx.Response(503, text=f"key {KEY} overloaded"))), max_retries=1,
-        sleep=lambda s: None)
+    retry = TokenClient(
+        endpoint(),
+        transport=httpx.MockTransport(
+            ScriptedServer(default=httpx.Response(503, text=f"key {KEY} overloaded"))
+        ),
+        max_retries=1,
+        sleep=lambda s: None,
+    )
     with pytest.raises(EndpointUnavailableError) as down:
         retry.chat(MESSAGES)
     assert KEY not in str(down.value) and KEY not in repr(down.value)

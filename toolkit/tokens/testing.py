@@ -15,7 +15,14 @@ from typing import Any
 
 import httpx
 
-__all__ = ["BrokenStream", "ScriptedServer", "completion", "completion_body", "sse_body", "streamed"]
+__all__ = [
+    "BrokenStream",
+    "ScriptedServer",
+    "completion",
+    "completion_body",
+    "sse_body",
+    "streamed",
+]
 
 
 def completion_body(
@@ -113,6 +120,7 @@ class ScriptedServer:
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request with the next step of the script."""
         request.read()
         self.requests.append(request)
         step = self.script.pop(0) if self.script else self.default
