@@ -7,7 +7,6 @@ tenants never share one. vLLM's ``cache_salt`` is per tenant, never per request.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,12 +29,15 @@ _EPHEMERAL = {"type": "ephemeral"}
 _STREAM_USAGE_DIALECTS = frozenset({"openai", "vllm", "sglang", "dashscope", "deepseek", "qianfan"})
 
 
-def affinity_key(core: Mapping[str, Any], tenant: str | None = None) -> str:
+def affinity_key(
+    core: Mapping[str, Any], tenant: str | None = None, *, tools_json: str | None = None
+) -> str:
     """Derive the affinity key from the body's stable prefix and the tenant.
 
     Args:
         core: A body from `build_core_payload`.
         tenant: Tenant name, or None for a single-tenant deployment.
+        tools_json: The canonical JSON of ``core["tools"]`` when already encoded.
 
     Returns:
         A 32-hex-digit key.
@@ -44,7 +46,7 @@ def affinity_key(core: Mapping[str, Any], tenant: str | None = None) -> str:
     return sha256_hex(
         "toolkit-affinity-v1",
         tenant or "",
-        canonical_dumps(core.get("tools", [])),
+        tools_json if tools_json is not None else canonical_dumps(core.get("tools", [])),
         canonical_dumps(system),
     )[:32]
 
@@ -125,7 +127,8 @@ def apply_dialect(
     Returns:
         The body (a new dict) and extra headers (never credentials).
     """
-    body = copy.deepcopy(dict(core))
+    # Shallow: untouched values stay the same objects, so their encoding is reused.
+    body = dict(core)
     body["model"] = endpoint.model
     headers: dict[str, str] = {}
     dialect = endpoint.dialect
@@ -140,9 +143,11 @@ def apply_dialect(
     elif dialect == "llamacpp":
         body["cache_prompt"] = True
     elif dialect in ("anthropic", "dashscope"):
-        messages = body["messages"]
+        messages = list(body["messages"])
         for index in cache_marker_positions(messages, has_tail=has_context_tail(core)):
+            messages[index] = dict(messages[index])
             _mark(messages[index])
+        body["messages"] = messages
     if stream:
         body["stream"] = True
         if dialect in _STREAM_USAGE_DIALECTS:

@@ -20,7 +20,7 @@ from toolkit import __version__
 from toolkit.errors import RequestRejectedError, ResponseFormatError, TokenServiceError
 from toolkit.tokens.affinity import affinity_key, apply_dialect
 from toolkit.tokens.budget import Budget, BudgetGuard, estimate_tokens
-from toolkit.tokens.canonical import encode_body
+from toolkit.tokens.canonical import encode_fragments, join_fragments
 from toolkit.tokens.endpoint import Endpoint, coerce_endpoints
 from toolkit.tokens.faults import RETRYABLE_STATUS, RetryPolicy, parse_retry_after, redact
 from toolkit.tokens.ledger import Ledger, LedgerRow
@@ -45,6 +45,7 @@ class Prepared:
     """A request ready to send: its neutral body, keys and budget reservation."""
 
     core: dict[str, Any]
+    fragments: dict[str, str]
     affinity: str
     cache_key: str
     cacheable: bool
@@ -185,18 +186,21 @@ class BaseTokenClient:
             context=context,
             extra=extra,
         )
-        key = affinity_key(core, self.tenant)
+        fragments = encode_fragments(core)
+        encoded = join_fragments(fragments)
+        key = affinity_key(core, self.tenant, tools_json=fragments.get("tools", "[]"))
         primary = self.endpoints[self._rendezvous_first(key)]
         cacheable = self.response_cache is not None and (
             cache if cache is not None else temperature == 0
         )
         return Prepared(
             core=core,
+            fragments=fragments,
             affinity=key,
-            cache_key=response_cache_key(core, model=primary.model, tenant=self.tenant),
+            cache_key=response_cache_key(encoded, model=primary.model, tenant=self.tenant),
             cacheable=bool(cacheable),
             session=session_id or "",
-            estimate_tokens=estimate_tokens(len(encode_body(core)), max_tokens),
+            estimate_tokens=estimate_tokens(len(encoded), max_tokens),
             started=time.perf_counter(),
         )
 
@@ -230,7 +234,8 @@ class BaseTokenClient:
         key = self._keys[index]
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        return f"{endpoint.base_url}/chat/completions", headers, encode_body(body)
+        content = join_fragments(encode_fragments(body, prepared.fragments, prepared.core))
+        return f"{endpoint.base_url}/chat/completions", headers, content
 
     # -- budget ---------------------------------------------------------------------------
 

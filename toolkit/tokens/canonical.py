@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-__all__ = ["canonical_dumps", "encode_body", "sha256_hex"]
+__all__ = ["canonical_dumps", "encode_body", "encode_fragments", "join_fragments", "sha256_hex"]
 
 _SEPARATORS = (",", ":")
 
@@ -43,9 +43,38 @@ def encode_body(payload: dict[str, Any]) -> bytes:
     Returns:
         UTF-8 bytes, identical for the same logical payload in every process.
     """
-    keys = [k for k in _LEADING_KEYS if k in payload]
-    keys += sorted(k for k in payload if k not in _LEADING_KEYS)
-    parts = [f"{json.dumps(k, ensure_ascii=False)}:{canonical_dumps(payload[k])}" for k in keys]
+    return join_fragments(encode_fragments(payload))
+
+
+def encode_fragments(
+    payload: dict[str, Any],
+    reuse: dict[str, str] | None = None,
+    original: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Canonical JSON of each top-level value, reusing fragments of unchanged values.
+
+    Args:
+        payload: The body to encode.
+        reuse: Fragments of ``original``, already encoded.
+        original: The body ``reuse`` was made from; a value that is the very same
+            object there is not encoded again.
+
+    Returns:
+        Top-level key to its canonical JSON text.
+    """
+    if reuse is None or original is None:
+        return {key: canonical_dumps(value) for key, value in payload.items()}
+    return {
+        key: reuse[key] if key in reuse and original.get(key) is value else canonical_dumps(value)
+        for key, value in payload.items()
+    }
+
+
+def join_fragments(fragments: dict[str, str]) -> bytes:
+    """Assemble fragments into body bytes: model, tools, messages, then the rest sorted."""
+    keys = [k for k in _LEADING_KEYS if k in fragments]
+    keys += sorted(k for k in fragments if k not in _LEADING_KEYS)
+    parts = [f"{json.dumps(k, ensure_ascii=False)}:{fragments[k]}" for k in keys]
     return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 

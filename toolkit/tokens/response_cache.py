@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from toolkit.tokens.canonical import canonical_dumps, sha256_hex
+from toolkit.tokens.canonical import encode_body, sha256_hex
 
 __all__ = ["ResponseCache", "ResponseCacheWarning", "response_cache_key"]
 
@@ -30,18 +30,20 @@ class ResponseCacheWarning(UserWarning):
     """The response cache file was unusable and has been rebuilt."""
 
 
-def response_cache_key(core: Mapping[str, Any], *, model: str, tenant: str | None) -> str:
+def response_cache_key(core: Mapping[str, Any] | bytes, *, model: str, tenant: str | None) -> str:
     """Hash of the canonical request body plus the endpoint model and tenant.
 
     Args:
-        core: The dialect-neutral body (no affinity fields, no stream flag).
+        core: The dialect-neutral body (no affinity fields, no stream flag), or its
+            canonical encoding (`encode_body`).
         model: The endpoint's model.
         tenant: The tenant, or None.
 
     Returns:
         A SHA-256 hex digest.
     """
-    return sha256_hex("toolkit-response-v1", model, tenant or "", canonical_dumps(dict(core)))
+    encoded = core if isinstance(core, bytes) else encode_body(dict(core))
+    return sha256_hex("toolkit-response-v1", model, tenant or "", encoded)
 
 
 class ResponseCache:
