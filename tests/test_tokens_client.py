@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 import sys
 import types
 from typing import Any
@@ -12,6 +13,7 @@ from toolkit.tokens import (
     EndpointUnavailableError,
     PayloadError,
     TokenClient,
+    TokenServiceError,
     Usage,
     tenant_salt,
 )
@@ -239,3 +241,40 @@ def test_endpoints_argument_checked() -> None:
         TokenClient([])
     with pytest.raises(PayloadError, match=r"endpoints\[0\]"):
         TokenClient(["http://h/v1"])  # type: ignore[list-item]
+
+
+def test_timeouts_reach_the_transport() -> None:
+    server = ScriptedServer()
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m"),
+        transport=httpx.MockTransport(server),
+        timeout=httpx.Timeout(7.0, connect=2.0),
+    )
+    client.chat(MESSAGES)
+    sent = server.requests[0].extensions["timeout"]
+    assert sent == {"connect": 2.0, "read": 7.0, "write": 7.0, "pool": 7.0}
+
+
+def test_in_flight_counts_return_to_zero_after_any_outcome() -> None:
+    endpoints = [Endpoint(url="http://a/v1", model="m"), Endpoint(url="http://b/v1", model="m")]
+    server = ScriptedServer(
+        [httpx.ConnectError("x"), httpx.Response(500), httpx.Response(400), completion("ok")]
+    )
+    client = TokenClient(
+        endpoints, transport=httpx.MockTransport(server), max_retries=1, sleep=lambda s: None
+    )
+    for _ in range(3):
+        with contextlib.suppress(TokenServiceError):
+            client.chat(MESSAGES)
+    assert client.router.in_flight() == [0, 0]
+
+
+def test_load_guard_moves_traffic_off_a_busy_endpoint() -> None:
+    endpoints = [Endpoint(url="http://a/v1", model="m"), Endpoint(url="http://b/v1", model="m")]
+    server = ScriptedServer(default=completion("ok"))
+    client = TokenClient(endpoints, transport=httpx.MockTransport(server))
+    preferred = client.chat(MESSAGES).endpoint
+    busy = 0 if preferred == "m@a/v1" else 1
+    for _ in range(client.router.balance_abs_threshold + 1):
+        client.router.acquire(busy)
+    assert client.chat(MESSAGES).endpoint != preferred
