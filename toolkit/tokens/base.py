@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 
@@ -32,12 +32,29 @@ from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
 from toolkit.tokens.usage import Usage
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "Prepared"]
+__all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "ClientOptions", "Prepared"]
 
 logger = logging.getLogger("toolkit.tokens")
 
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=5.0)
 _USER_AGENT = f"industry-agent-toolkit/{__version__}"
+
+
+class ClientOptions(TypedDict, total=False):
+    """Keyword arguments shared by `TokenClient` and `AsyncTokenClient`."""
+
+    tenant: str | None
+    project: str | None
+    cache_path: str | Path | None
+    ledger_path: str | Path | None
+    budget: Budget | None
+    prices: PriceTable | None
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    transport: Any
+    retry_policy: RetryPolicy | None
+    router: Router | None
+    clock: Callable[[], float]
 
 
 @dataclass

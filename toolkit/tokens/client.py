@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
@@ -16,7 +16,7 @@ from toolkit.errors import (
     ResponseFormatError,
     TokenServiceError,
 )
-from toolkit.tokens.base import BaseTokenClient, Prepared
+from toolkit.tokens.base import BaseTokenClient, ClientOptions, Prepared
 from toolkit.tokens.endpoint import Endpoint
 from toolkit.tokens.faults import is_retryable_exception
 from toolkit.tokens.plan import AttemptPlan
@@ -74,7 +74,7 @@ class TokenClient(BaseTokenClient):
         endpoints: Endpoint | Sequence[Endpoint],
         *,
         sleep: Callable[[float], None] = time.sleep,
-        **options: Any,
+        **options: Unpack[ClientOptions],
     ) -> None:
         super().__init__(endpoints, **options)
         self._sleep = sleep
@@ -311,7 +311,7 @@ class AsyncTokenClient(BaseTokenClient):
         endpoints: Endpoint | Sequence[Endpoint],
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        **options: Any,
+        **options: Unpack[ClientOptions],
     ) -> None:
         super().__init__(endpoints, **options)
         self._sleep = sleep
