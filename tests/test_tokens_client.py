@@ -278,3 +278,34 @@ def test_load_guard_moves_traffic_off_a_busy_endpoint() -> None:
     for _ in range(client.router.balance_abs_threshold + 1):
         client.router.acquire(busy)
     assert client.chat(MESSAGES).endpoint != preferred
+
+
+def test_abandoned_stream_is_recorded_as_cancelled() -> None:
+    server = ScriptedServer([streamed(["a", "b", "c"], usage=USAGE)])
+    client = TokenClient(
+        Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(server)
+    )
+    events = client.stream(MESSAGES)
+    next(events)
+    events.close()  # type: ignore[attr-defined]
+    assert [row.status for row in client.ledger.rows()] == ["cancelled"]
+    assert client.router.in_flight() == [0]
+
+
+def test_cancelled_async_call_is_recorded() -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(10)
+        return completion("late")
+
+    async def run() -> list[str]:
+        client = AsyncTokenClient(
+            Endpoint(url="http://h/v1", model="m"), transport=httpx.MockTransport(slow)
+        )
+        task = asyncio.create_task(client.chat(MESSAGES))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return [row.status for row in client.ledger.rows()]
+
+    assert asyncio.run(run()) == ["cancelled"]

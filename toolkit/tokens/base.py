@@ -392,15 +392,15 @@ class BaseTokenClient:
             )
         )
 
-    def _record_failure(
-        self, prepared: Prepared, exc: TokenServiceError, index: int | None
-    ) -> None:
+    def _record_failure(self, prepared: Prepared, exc: BaseException, index: int | None) -> None:
+        """Record a call that ended without a result: an error, or ``cancelled`` by the caller."""
+        cancelled = not isinstance(exc, TokenServiceError)
         endpoint = self.endpoints[index] if index is not None else self.endpoints[0]
         self.ledger.record(
             LedgerRow(
                 endpoint=endpoint.label if index is not None else "(none)",
                 model=endpoint.model,
-                status=type(exc).__name__,
+                status="cancelled" if cancelled else type(exc).__name__,
                 latency_ms=(time.perf_counter() - prepared.started) * 1000,
                 project=self.project or "",
                 tenant=self.tenant or "",
@@ -408,7 +408,10 @@ class BaseTokenClient:
                 request_hash=prepared.cache_key,
             )
         )
-        logger.warning("token call failed: %s", exc)
+        if cancelled:
+            logger.info("token call cancelled by the caller on %s", endpoint.label)
+        else:
+            logger.warning("token call failed: %s", exc)
 
     def _log_retry(self, index: int, reason: str, delay: float) -> None:
         logger.info(

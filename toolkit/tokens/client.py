@@ -243,7 +243,7 @@ class TokenClient(BaseTokenClient):
                     return
                 except _Retry:
                     continue
-        except TokenServiceError as exc:
+        except (TokenServiceError, GeneratorExit) as exc:
             self._record_failure(prepared, exc, index)
             raise
         finally:
@@ -381,7 +381,7 @@ class AsyncTokenClient(BaseTokenClient):
                     return await self._attempt(prepared, plan, index)
                 except _Retry:
                     continue
-        except TokenServiceError as exc:
+        except (TokenServiceError, asyncio.CancelledError, GeneratorExit) as exc:
             self._record_failure(prepared, exc, index)
             raise
         finally:
@@ -462,7 +462,7 @@ class AsyncTokenClient(BaseTokenClient):
                     return
                 except _Retry:
                     continue
-        except TokenServiceError as exc:
+        except (TokenServiceError, asyncio.CancelledError, GeneratorExit) as exc:
             self._record_failure(prepared, exc, index)
             raise
         finally:
