@@ -123,3 +123,51 @@ def main() -> None:
 
         Console(stderr=True, highlight=False).print(Text("error: ", style="bold red") + str(exc))
         sys.exit(1)
+
+
+tokens_app = typer.Typer(
+    name="tokens",
+    help="Token-service client: usage and spend recorded in a ledger.",
+    no_args_is_help=True,
+)
+app.add_typer(tokens_app)
+
+
+@tokens_app.command("usage")
+def tokens_usage(
+    ledger: Annotated[Path, typer.Option("--ledger", help="The ledger's SQLite file.")],
+    by: Annotated[
+        str,
+        typer.Option(help="Group by project, tenant, session, endpoint, day, model or status."),
+    ] = "tenant",
+    day: Annotated[str | None, typer.Option(help="Only this UTC day (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show calls, tokens (cached included), cache hit rate and cost from a ledger."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from toolkit.tokens.report import usage_report
+
+    rows = usage_report(ledger, by=by, day=day)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"Token usage by {by}")
+    columns = [
+        by,
+        "calls",
+        "errors",
+        "prompt_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "cache_hit_rate",
+        "cost",
+    ]
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(row[column]) for column in columns))
+    Console().print(table)
