@@ -52,11 +52,15 @@ class EngineAPI:
         max_body_bytes: larger request bodies are rejected with a 400.
     """
 
-    def __init__(self, engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    ) -> None:
         self.engine = engine
         self.max_body_bytes = max_body_bytes
 
-    def handle(self, method: str, path: str, body: bytes, *, body_too_large: bool = False) -> ApiResponse:
+    def handle(
+        self, method: str, path: str, body: bytes, *, body_too_large: bool = False
+    ) -> ApiResponse:
         """Serve one HTTP request.
 
         Args:
@@ -77,7 +81,9 @@ class EngineAPI:
         }
         route = routes.get(path)
         if route is None:
-            return _error(404, f"No route {path}.", param=None, code="not_found", kind="invalid_request_error")
+            return _error(
+                404, f"No route {path}.", param=None, code="not_found", kind="invalid_request_error"
+            )
         allowed, handler = route
         if method.upper() != allowed:
             response = _error(
@@ -107,7 +113,9 @@ class EngineAPI:
         try:
             completion = self.engine.run(payload)
         except EngineRequestError as exc:
-            return _error(exc.status, str(exc), param=exc.param, code=exc.code, kind="invalid_request_error")
+            return _error(
+                exc.status, str(exc), param=exc.param, code=exc.code, kind="invalid_request_error"
+            )
         if not completion.request.stream:
             response = _json(200, completion.response)
             response.delay = completion.first_token_s + completion.per_token_s * (
@@ -140,4 +148,6 @@ class EngineAPI:
 
     def _metrics(self, body: bytes) -> ApiResponse:
         text = self.engine.metrics.render(self.engine.cache.stats(), self.engine.model)
-        return ApiResponse(200, {"content-type": "text/plain; version=0.0.4; charset=utf-8"}, text.encode())
+        return ApiResponse(
+            200, {"content-type": "text/plain; version=0.0.4; charset=utf-8"}, text.encode()
+        )

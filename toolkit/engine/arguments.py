@@ -23,7 +23,21 @@ __all__ = ["Filled", "fill_arguments"]
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _QUOTED = re.compile(r"[\"“「『]([^\"”」』]{1,500})[\"”」』]")
 _ID_TERMS = frozenset(
-    "id identifier number code iban account card pan reference ref serial vin sku".split()
+    [
+        "id",
+        "identifier",
+        "number",
+        "code",
+        "iban",
+        "account",
+        "card",
+        "pan",
+        "reference",
+        "ref",
+        "serial",
+        "vin",
+        "sku",
+    ]
 )
 _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
 _TIME_WORDS = {
@@ -85,11 +99,16 @@ def _unit_of(name: str, schema: dict[str, Any]) -> str | None:
     for word in terms(name):
         if word in _TIME_WORDS:
             return _TIME_WORDS[word]
-    match = re.search(r"\bin (months|years|days|hours|minutes|seconds|weeks)\b", str(schema.get("description", "")))
+    match = re.search(
+        r"\bin (months|years|days|hours|minutes|seconds|weeks)\b",
+        str(schema.get("description", "")),
+    )
     return match.group(1) if match else None
 
 
-def _context_score(text: str, quantity: Quantity, spans: list[tuple[int, int]], name: str, schema: dict[str, Any]) -> float:
+def _context_score(
+    text: str, quantity: Quantity, spans: list[tuple[int, int]], name: str, schema: dict[str, Any]
+) -> float:
     name_terms, description_terms = _property_terms(name, schema)
     previous_end = max((end for _, end in spans if end <= quantity.start), default=0)
     next_start = min((start for start, _ in spans if start >= quantity.end), default=len(text))
@@ -113,15 +132,15 @@ def _context_score(text: str, quantity: Quantity, spans: list[tuple[int, int]], 
 
 
 def _in_bounds(value: float, schema: dict[str, Any]) -> bool:
-    checks = (
-        ("minimum", lambda bound: value >= bound),
-        ("maximum", lambda bound: value <= bound),
-        ("exclusiveMinimum", lambda bound: value > bound),
-        ("exclusiveMaximum", lambda bound: value < bound),
-    )
-    for key, check in checks:
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = schema.get(key)
-        if isinstance(bound, int | float) and not isinstance(bound, bool) and not check(bound):
+        if not isinstance(bound, int | float) or isinstance(bound, bool):
+            continue
+        if (key == "minimum" and value < bound) or (key == "maximum" and value > bound):
+            return False
+        if (key == "exclusiveMinimum" and value <= bound) or (
+            key == "exclusiveMaximum" and value >= bound
+        ):
             return False
     return True
 
@@ -129,19 +148,23 @@ def _in_bounds(value: float, schema: dict[str, Any]) -> bool:
 def _numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float | int | None:
     maximum = schema.get("maximum", schema.get("exclusiveMaximum"))
     value = convert(
-        quantity, _unit_of(name, schema), maximum=maximum if isinstance(maximum, int | float) else None
+        quantity,
+        _unit_of(name, schema),
+        maximum=maximum if isinstance(maximum, int | float) else None,
     )
     if value is None:
         return None
-    value = round(value, 10)
+    number: float | int = round(value, 10)
     if _schema_type(schema) == "integer":
-        if abs(value - round(value)) > 1e-6:
+        if abs(number - round(number)) > 1e-6:
             return None
-        value = int(round(value))
-    return value if _in_bounds(value, schema) else None
+        number = round(number)
+    return number if _in_bounds(number, schema) else None
 
 
-def _assign_numbers(text: str, quantities: list[Quantity], numeric: list[tuple[str, dict[str, Any], bool]]) -> dict[str, float | int]:
+def _assign_numbers(
+    text: str, quantities: list[Quantity], numeric: list[tuple[str, dict[str, Any], bool]]
+) -> dict[str, float | int]:
     spans = [(q.start, q.end) for q in quantities]
     candidates: list[tuple[float, int, int, float | int]] = []
     for p_index, (name, schema, required) in enumerate(numeric):
@@ -208,7 +231,9 @@ def _pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
                 break
             span_text = text[chunks[i].start() : chunks[j].end()]
             for candidate in (span_text, re.sub(r"[\s-]", "", span_text)):
-                if compiled.fullmatch(candidate) and (best is None or len(span_text) > len(best[0])):
+                if compiled.fullmatch(candidate) and (
+                    best is None or len(span_text) > len(best[0])
+                ):
                     best = (candidate, chunks[i].start(), chunks[j].end())
     return best
 
@@ -279,7 +304,9 @@ def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def fill_arguments(schema: dict[str, Any], text: str, *, root: dict[str, Any] | None = None) -> Filled:
+def fill_arguments(
+    schema: dict[str, Any], text: str, *, root: dict[str, Any] | None = None
+) -> Filled:
     """Fill an object schema's properties from `text`.
 
     Args:
@@ -325,7 +352,7 @@ def fill_arguments(schema: dict[str, Any], text: str, *, root: dict[str, Any] | 
             prop = _resolve(raw if isinstance(raw, dict) else {}, root)
             if default is not None:
                 result.arguments[name] = default
-            elif "enum" in prop and prop["enum"]:
+            elif prop.get("enum"):
                 result.arguments[name] = prop["enum"][0]
             else:
                 result.missing.append(name)
@@ -334,7 +361,9 @@ def fill_arguments(schema: dict[str, Any], text: str, *, root: dict[str, Any] | 
     return result
 
 
-def _string_span(text: str, name: str, prop: dict[str, Any], *, required: bool) -> tuple[str, int, int] | None:
+def _string_span(
+    text: str, name: str, prop: dict[str, Any], *, required: bool
+) -> tuple[str, int, int] | None:
     pattern = prop.get("pattern")
     if isinstance(pattern, str):
         return _pattern_match(text, pattern)
@@ -354,7 +383,14 @@ def _string_span(text: str, name: str, prop: dict[str, Any], *, required: bool) 
     return text.strip(), 0, 0
 
 
-def _other_value(work: str, text: str, name: str, prop: dict[str, Any], root: dict[str, Any], quantities: list[Quantity]) -> Any:
+def _other_value(
+    work: str,
+    text: str,
+    name: str,
+    prop: dict[str, Any],
+    root: dict[str, Any],
+    quantities: list[Quantity],
+) -> Any:
     kind = _schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
         return _enum_choice(text, prop["enum"])
@@ -375,7 +411,9 @@ def _other_value(work: str, text: str, name: str, prop: dict[str, Any], root: di
     return None
 
 
-def _array_items(work: str, text: str, items: dict[str, Any], root: dict[str, Any], quantities: list[Quantity]) -> list[Any] | None:
+def _array_items(
+    work: str, text: str, items: dict[str, Any], root: dict[str, Any], quantities: list[Quantity]
+) -> list[Any] | None:
     kind = _schema_type(items)
     if kind in ("number", "integer"):
         values = [_numeric_value(q, "", items) for q in quantities]

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")  # noqa: RUF001
 _MAX_FIELDS = 12
 _MAX_PASSAGES = 2
 
@@ -89,9 +89,13 @@ def _describe_result(outcome: ToolOutcome, chinese: bool) -> str:
         arguments = json.loads(outcome.arguments or "{}")
     except json.JSONDecodeError:
         arguments = {}
-    shown = ", ".join(f"{k}={_scalar(v)}" for k, v in arguments.items()) if isinstance(arguments, dict) else ""
+    shown = (
+        ", ".join(f"{k}={_scalar(v)}" for k, v in arguments.items())
+        if isinstance(arguments, dict)
+        else ""
+    )
     head = f"{outcome.name}({shown})"
-    return f"{head} 的结果：{body}。" if chinese else f"{head} returned {body}."
+    return f"{head} 的结果：{body}。" if chinese else f"{head} returned {body}."  # noqa: RUF001
 
 
 def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
@@ -101,7 +105,10 @@ def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Pa
     index = TermIndex([terms(p.text) for p in passages])
     query = index.vector(question_terms)
     ranked = sorted(
-        ((TermIndex.cosine(query, index.vector(terms(p.text))), order, p) for order, p in enumerate(passages)),
+        (
+            (TermIndex.cosine(query, index.vector(terms(p.text))), order, p)
+            for order, p in enumerate(passages)
+        ),
         key=lambda item: (-item[0], item[1]),
     )
     chosen: list[tuple[Passage, str]] = []
@@ -133,7 +140,7 @@ def answer_from_results(
     parts = [_describe_result(outcome, chinese) for outcome in outcomes]
     cited = _cite(question, passages, chinese)
     if cited:
-        parts.append(("参考资料：" if chinese else "Sources: ") + " ".join(cited))
+        parts.append(("参考资料：" if chinese else "Sources: ") + " ".join(cited))  # noqa: RUF001
     return "\n".join(parts)
 
 
@@ -142,7 +149,7 @@ def answer_missing(question: str, tool: str, missing: Sequence[tuple[str, str]])
     chinese = is_chinese(question)
     described = ", ".join(f"{name} ({desc})" if desc else name for name, desc in missing)
     if chinese:
-        return f"要使用 {tool}，还需要以下信息：{described}。请补充后再问。"
+        return f"要使用 {tool}，还需要以下信息：{described}。请补充后再问。"  # noqa: RUF001
     return f"To run {tool} I need: {described}. Please provide them and ask again."
 
 
@@ -151,17 +158,19 @@ def answer_plain(question: str, passages: Sequence[Passage], tool_names: Sequenc
     chinese = is_chinese(question)
     cited = _cite(question, passages, chinese)
     if cited:
-        return ("根据检索到的资料：" if chinese else "From the retrieved passages: ") + " ".join(cited)
+        return ("根据检索到的资料：" if chinese else "From the retrieved passages: ") + " ".join(  # noqa: RUF001
+            cited
+        )
     if tool_names:
         listing = ", ".join(tool_names)
         if chinese:
-            return f"没有工具适合这个请求。可用的工具：{listing}。请提供计算所需的数据。"
+            return f"没有工具适合这个请求。可用的工具：{listing}。请提供计算所需的数据。"  # noqa: RUF001
         return (
             f"None of my tools fits this request. Available tools: {listing}. "
             "Ask for one of these calculations with the figures it needs."
         )
     if chinese:
-        return "这是工具包的离线确定性引擎（不是语言模型）：没有工具或资料可以回答这个请求。"
+        return "这是工具包的离线确定性引擎（不是语言模型）：没有工具或资料可以回答这个请求。"  # noqa: RUF001
     return (
         "This is the toolkit's offline deterministic engine, not a language model: "
         "no tool or retrieved passage in this request answers it."

