@@ -82,6 +82,12 @@ def find_passages(text: str) -> list[Passage]:
 
 def strip_passages(text: str) -> str:
     """`text` without its passages (what is left is a question or a header)."""
+    if _from_json(text):
+        try:
+            json.loads(text)
+            return ""
+        except json.JSONDecodeError:
+            pass
     text = _TAGGED.sub(" ", text)
     kept: list[str] = []
     in_passage = False
