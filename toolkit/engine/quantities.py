@@ -64,9 +64,9 @@ _UNITS = {
 _CURRENCY_PREFIX = re.compile(r"(?:[$€£¥]|\b(?:usd|eur|gbp|cny|rmb|jpy)\s?)$", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
 _SUFFIX = re.compile(
-    r"\s?(?P<mag>"
+    r"\s?(?P<mag>(?:"
     + "|".join(re.escape(k) for k in sorted(_MAGNITUDES, key=len, reverse=True))
-    + r")?(?![a-z])\s?(?P<unit>"
+    + r")(?![a-z]))?\s?(?P<unit>"
     + "|".join(re.escape(k) for k in sorted(_UNITS, key=len, reverse=True))
     + r")?(?![a-z/])",
     re.IGNORECASE,
