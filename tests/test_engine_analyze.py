@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,12 +14,15 @@ from toolkit.engine.analyze import analyze_trace, read_trace
 from toolkit.errors import TraceError
 
 
-def trace_bodies(sessions: int = 4, turns: int = 5) -> list[dict[str, object]]:
+def trace_bodies(sessions: int = 4, turns: int = 5) -> list[dict[str, Any]]:
     bodies = []
     for turn in range(turns):
         for session in range(sessions):
             history: list[dict[str, str]] = [
-                {"role": "system", "content": f"Session {session} assistant. " + "Policy text. " * 40}
+                {
+                    "role": "system",
+                    "content": f"Session {session} assistant. " + "Policy text. " * 40,
+                }
             ]
             for t in range(turn + 1):
                 history.append({"role": "user", "content": f"Question {t} of session {session}?"})
@@ -47,7 +51,9 @@ def test_cli_reports_json(tmp_path: Path) -> None:
     assert report["requests"] == 6 and 0 < report["ratio"] <= 1
 
 
-@pytest.mark.parametrize(("content", "problem"), [("{oops\n", ":1: invalid JSON"), ('{"a": 1}\n', "no request body")])
+@pytest.mark.parametrize(
+    ("content", "problem"), [("{oops\n", ":1: invalid JSON"), ('{"a": 1}\n', "no request body")]
+)
 def test_bad_trace_names_file_and_line(tmp_path: Path, content: str, problem: str) -> None:
     trace = tmp_path / "t.jsonl"
     trace.write_text(content)

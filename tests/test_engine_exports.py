@@ -7,9 +7,19 @@ import toolkit.engine
 
 def test_exported_names() -> None:
     assert sorted(toolkit.engine.__all__) == [
-        "CacheStats", "Completion", "DEFAULT_MODEL", "LatencyModel", "LocalEngine", "LocalTransport",
-        "PrefixCache", "TOKENIZER_NAMES", "Tokenizer", "default_engine", "ideal_hits", "load_tokenizer",
-    ]  # fmt: skip
+        "CacheStats",
+        "Completion",
+        "DEFAULT_MODEL",
+        "LatencyModel",
+        "LocalEngine",
+        "LocalTransport",
+        "PrefixCache",
+        "TOKENIZER_NAMES",
+        "Tokenizer",
+        "default_engine",
+        "ideal_hits",
+        "load_tokenizer",
+    ]
     for name in toolkit.engine.__all__:
         assert hasattr(toolkit.engine, name)
 

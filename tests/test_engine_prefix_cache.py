@@ -66,7 +66,9 @@ def reference_ideal(trace: list[list[int]], bs: int) -> tuple[int, int]:
 # Small alphabets and shared stems make prefix sharing (and eviction) frequent.
 stems = st.lists(st.integers(0, 3), min_size=0, max_size=40)
 traces = st.lists(
-    st.tuples(st.integers(0, 2), st.lists(st.integers(0, 3), max_size=12), st.sampled_from([None, "a"])),
+    st.tuples(
+        st.integers(0, 2), st.lists(st.integers(0, 3), max_size=12), st.sampled_from([None, "a"])
+    ),
     min_size=1,
     max_size=25,
 )
@@ -94,7 +96,11 @@ def test_matches_reference_with_eviction(
 
 
 @settings(max_examples=200, deadline=None)
-@given(stem_list=st.lists(stems, min_size=3, max_size=3), trace=traces, block_size=st.sampled_from([1, 2, 4]))
+@given(
+    stem_list=st.lists(stems, min_size=3, max_size=3),
+    trace=traces,
+    block_size=st.sampled_from([1, 2, 4]),
+)
 def test_ideal_matches_reference(
     stem_list: list[list[int]], trace: list[tuple[int, list[int], str | None]], block_size: int
 ) -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Numbers, magnitudes and units in English and Chinese text."""
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ def found(text: str) -> list[tuple[float, str | None]]:
     ("text", "expected"),
     [
         ("200,000 at 6% over 30 years", [(200000.0, None), (6.0, "percent"), (30.0, "years")]),
-        ("贷款20万，年利率6%，30年", [(200000.0, None), (6.0, "percent"), (30.0, "years")]),  # noqa: RUF001
+        ("贷款20万，年利率6%，30年", [(200000.0, None), (6.0, "percent"), (30.0, "years")]),
         ("二十万 百分之六 三十年", [(200000.0, None), (6.0, "percent"), (30.0, "years")]),
         ("two hundred thousand dollars", [(200000.0, "currency")]),
         ("$1.5m and 200k", [(1500000.0, "currency"), (200000.0, None)]),
-        ("150 MW at 12 kV and 400A, 45 bps", [(150.0, "MW"), (12.0, "kV"), (400.0, "A"), (45.0, "bps")]),
+        (
+            "150 MW at 12 kV and 400A, 45 bps",
+            [(150.0, "MW"), (12.0, "kV"), (400.0, "A"), (45.0, "bps")],
+        ),
         ("I earn 8,000 a month", [(8000.0, None)]),
         ("Customer C1 paid 9,500", [(9500.0, None)]),
         ("25°C for 3 hours", [(25.0, "celsius"), (3.0, "hours")]),
@@ -45,7 +49,13 @@ def test_find_quantities(text: str, expected: list[tuple[float, str | None]]) ->
         (212, "fahrenheit", "celsius", None, 100),
     ],
 )
-def test_convert(value: float, unit: str | None, target: str | None, maximum: float | None, expected: float | None) -> None:
+def test_convert(
+    value: float,
+    unit: str | None,
+    target: str | None,
+    maximum: float | None,
+    expected: float | None,
+) -> None:
     result = convert(Quantity(value, unit, 0, 1), target, maximum=maximum)
     if expected is None:
         assert result is None

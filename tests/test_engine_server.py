@@ -1,3 +1,4 @@
+# mypy: disable-error-code="call-overload,arg-type,unused-ignore,union-attr,misc,list-item"
 """The official openai SDK against `toolkit serve` running in a subprocess on a free port."""
 
 from __future__ import annotations
@@ -46,7 +47,16 @@ def free_port() -> int:
 def base_url() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "serve", "--port", str(port), "--max-body-bytes", "100000"],
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "serve",
+            "--port",
+            str(port),
+            "--max-body-bytes",
+            "100000",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -91,13 +101,24 @@ def test_chat_tools_and_cached_tokens(sdk: openai.OpenAI) -> None:
 def test_tool_result_is_answered_with_citations(sdk: openai.OpenAI) -> None:
     messages = [
         *QUESTION,
-        {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "c1", "type": "function", "function": {"name": "ifrs9_stage", "arguments": '{"dpd": 95}'}}
-        ]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "ifrs9_stage", "arguments": '{"dpd": 95}'},
+                }
+            ],
+        },
         {"role": "tool", "tool_call_id": "c1", "content": '{"stage": 3}'},
-        {"role": "user", "content": "[kb/ifrs9.md#1] Stage 3 covers credit-impaired assets, "
-         "including exposures more than 90 days past due."},
-    ]  # fmt: skip
+        {
+            "role": "user",
+            "content": "[kb/ifrs9.md#1] Stage 3 covers credit-impaired assets, "
+            "including exposures more than 90 days past due.",
+        },
+    ]
     answer = sdk.chat.completions.create(model="m", messages=messages, tools=TOOLS)  # type: ignore[arg-type]
     content = answer.choices[0].message.content or ""
     assert answer.choices[0].finish_reason == "stop"

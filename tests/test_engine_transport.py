@@ -1,3 +1,4 @@
+# mypy: disable-error-code="call-overload,arg-type,unused-ignore,union-attr,misc,list-item"
 """LocalTransport through plain httpx and the openai SDK; OpenAI-style errors for bad requests."""
 
 from __future__ import annotations
@@ -70,9 +71,14 @@ def test_chat_with_tools_and_cached_tokens(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("path", "method", "status"),
-    [("/v1/models", "GET", 200), ("/health", "GET", 200), ("/metrics", "GET", 200),
-     ("/v1/nothing", "GET", 404), ("/v1/models", "POST", 405)],
-)  # fmt: skip
+    [
+        ("/v1/models", "GET", 200),
+        ("/health", "GET", 200),
+        ("/metrics", "GET", 200),
+        ("/v1/nothing", "GET", 404),
+        ("/v1/models", "POST", 405),
+    ],
+)
 def test_routes(client: httpx.Client, path: str, method: str, status: int) -> None:
     response = client.request(method, f"http://local.engine{path}")
     assert response.status_code == status
@@ -83,8 +89,13 @@ def test_routes(client: httpx.Client, path: str, method: str, status: int) -> No
 def test_metrics_count_prefix_cache_tokens(client: httpx.Client) -> None:
     post(client, {"model": "m", "messages": QUESTION, "cache_salt": "metrics"})
     text = client.get("http://local.engine/metrics").text
-    for name in ("prefix_cache_queries_total", "prefix_cache_hits_total", "requests_total",
-                 "prompt_tokens_total", "generation_tokens_total"):  # fmt: skip
+    for name in (
+        "prefix_cache_queries_total",
+        "prefix_cache_hits_total",
+        "requests_total",
+        "prompt_tokens_total",
+        "generation_tokens_total",
+    ):
         assert f"toolkit_engine_{name}" in text
 
 
@@ -94,16 +105,28 @@ def test_metrics_count_prefix_cache_tokens(client: httpx.Client) -> None:
         ({"model": "m"}, "messages"),
         ({"model": "m", "messages": [{"role": "wizard", "content": "x"}]}, "messages[0].role"),
         (
-            {"model": "m", "messages": [*QUESTION, {"role": "tool", "tool_call_id": "nope", "content": "1"}]},
+            {
+                "model": "m",
+                "messages": [*QUESTION, {"role": "tool", "tool_call_id": "nope", "content": "1"}],
+            },
             "messages[1].tool_call_id",
         ),
-        ({"model": "m", "messages": QUESTION, "tools": [{"type": "function"}]}, "tools[0].function"),
+        (
+            {"model": "m", "messages": QUESTION, "tools": [{"type": "function"}]},
+            "tools[0].function",
+        ),
         ({"model": "m", "messages": QUESTION, "n": 0}, "n"),
-        ({"model": "m", "messages": QUESTION, "tool_choice": {"type": "function", "function": {"name": "x"}}},
-         "tool_choice.function.name"),
+        (
+            {
+                "model": "m",
+                "messages": QUESTION,
+                "tool_choice": {"type": "function", "function": {"name": "x"}},
+            },
+            "tool_choice.function.name",
+        ),
         ({"model": "m", "messages": QUESTION, "content": "x" * 300_000}, "body"),
     ],
-)  # fmt: skip
+)
 def test_bad_requests_get_openai_errors(client: httpx.Client, body: object, param: str) -> None:
     response = post(client, body)
     assert response.status_code == 400
@@ -158,7 +181,9 @@ def test_async_transport(engine: LocalEngine) -> None:
         async with httpx.AsyncClient(transport=LocalTransport(engine)) as client:
             responses = await asyncio.gather(
                 *(
-                    client.post("http://x/v1/chat/completions", json={"model": "m", "messages": QUESTION})
+                    client.post(
+                        "http://x/v1/chat/completions", json={"model": "m", "messages": QUESTION}
+                    )
                     for _ in range(4)
                 )
             )

@@ -88,7 +88,9 @@ def read_trace(path: Path) -> list[dict[str, Any]]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise TraceError(file=str(path), line=number, problem=f"invalid JSON ({exc.msg})") from exc
+            raise TraceError(
+                file=str(path), line=number, problem=f"invalid JSON ({exc.msg})"
+            ) from exc
         if isinstance(value, dict) and "messages" not in value:
             value = value.get("body", value.get("request"))
         if not isinstance(value, dict) or "messages" not in value:
