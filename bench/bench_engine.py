@@ -8,13 +8,14 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from toolkit.engine import LocalEngine, PrefixCache, ideal_hits, load_tokenizer
 
 
-def prompts(count: int) -> list[dict[str, object]]:
+def prompts(count: int) -> list[dict[str, Any]]:
     rng = random.Random(7)
     words = ["loan", "rate", "payment", "capital", "exposure", "default", "stage", "income"]
     shared = " ".join(rng.choice(words) for _ in range(3600))
@@ -37,7 +38,7 @@ def bench_requests() -> None:
         engine.complete(body)
     engine_s = time.perf_counter() - start
     tokenizer = load_tokenizer()
-    texts = [str(b["messages"][0]["content"]) + str(b["messages"][1]["content"]) for b in bodies]  # type: ignore[index]
+    texts = [str(b["messages"][0]["content"]) + str(b["messages"][1]["content"]) for b in bodies]
     start = time.perf_counter()
     for text in texts:
         tokenizer.encode(text)
