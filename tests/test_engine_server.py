@@ -160,3 +160,30 @@ def test_http_and_local_transport_give_identical_responses(base_url: str) -> Non
     over_http = httpx.post(f"{base_url}/v1/chat/completions", json=body).json()
     in_process = local.post("http://local.engine/v1/chat/completions", json=body).json()
     assert over_http == in_process
+
+
+def test_serve_reports_a_busy_port() -> None:
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+    from toolkit.errors import ServerStartError
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert isinstance(result.exception, ServerStartError)
+    assert f"127.0.0.1:{port}" in str(result.exception)
+
+
+@pytest.mark.parametrize("latency", ["1,2", "a,b,c", "-1,0,0"])
+def test_serve_rejects_bad_latency(latency: str) -> None:
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+    from toolkit.errors import UsageError
+
+    result = CliRunner().invoke(app, ["serve", "--latency", latency])
+    assert isinstance(result.exception, UsageError)
+    assert "--latency" in str(result.exception)

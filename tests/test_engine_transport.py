@@ -204,3 +204,12 @@ def test_latency_model_is_applied_by_the_http_layer() -> None:
     assert first.delay > second.delay > 0.5
     with pytest.raises(ValueError, match="three non-negative"):
         LatencyModel.parse("1,2")
+
+
+def test_default_transport_uses_the_process_engine() -> None:
+    from toolkit.engine import default_engine
+
+    transport = LocalTransport()
+    assert transport.engine is default_engine()
+    with httpx.Client(transport=transport) as client:
+        assert client.get("http://local.engine/health").json() == {"status": "ok"}

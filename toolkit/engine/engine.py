@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from toolkit.engine.chatml import render_completion, render_prompt
 from toolkit.engine.metrics import Metrics
@@ -129,7 +129,6 @@ class LocalEngine:
         """
         try:
             request = parse_request(payload)
-            assert isinstance(payload, dict)
             prompt_ids = self.tokenizer.encode(render_prompt(request.messages, request.tools))
             if len(prompt_ids) + (request.max_tokens or 0) > self.max_model_len:
                 raise EngineRequestError(
@@ -146,7 +145,7 @@ class LocalEngine:
         salt = f"{model}\x00{request.cache_salt or ''}"
         cached = self.cache.match_and_insert(prompt_ids, salt=salt)
         decision = decide(request)
-        request_id = _request_id(payload)
+        request_id = _request_id(cast(dict[str, Any], payload))
         message, finish, completion_tokens = self._message(decision, request, request_id)
         choices = [
             {"index": i, "message": message, "logprobs": None, "finish_reason": finish}
