@@ -88,18 +88,32 @@ def _parameter_terms(tool: ToolSpec) -> list[str]:
     return found
 
 
-def _is_context(message: Message) -> bool:
+_CONTEXT_HEADER = re.compile(
+    r"^\W*(context|reference|retrieved|retrieval|passages|sources|documents|knowledge|参考|资料|检索)",
+    re.IGNORECASE,
+)
+
+
+def _is_context(message: Message, previous: Message | None) -> bool:
+    """A trailing system message, or a user message holding passages that is not a new turn."""
     if message.role not in ("system", "developer", "user"):
         return False
+    if message.role != "user":
+        return True
     if not find_passages(message.content):
-        return message.role != "user"
-    return len(terms(strip_passages(message.content))) < 3 or message.role != "user"
+        return False
+    residual = strip_passages(message.content)
+    return (
+        len(terms(residual)) < 3
+        or bool(_CONTEXT_HEADER.match(residual))
+        or (previous is not None and previous.role in ("user", "tool"))
+    )
 
 
 def _split_tail(messages: Sequence[Message]) -> tuple[list[Message], list[Message]]:
     """(conversation, trailing context messages); the first system prompt is never context."""
     end = len(messages)
-    while end > 1 and _is_context(messages[end - 1]):
+    while end > 1 and _is_context(messages[end - 1], messages[end - 2]):
         end -= 1
     return list(messages[:end]), list(messages[end:])
 
