@@ -96,9 +96,7 @@ def _merge_into(staged: Path, target: Path, files: list[Path], result: RenderRes
             )
         if dest.exists():
             if dest.is_dir():
-                raise RenderError(
-                    template="?", problem=f"{dest} is a folder, the template has a file"
-                )
+                raise RenderError(template="?", problem=f"{dest} is a folder, the template has a file")
             if filecmp.cmp(source, dest, shallow=False):
                 continue
             backup = backup_root / rel
@@ -149,9 +147,7 @@ def render_project(
         except ToolkitError:
             raise
         except Exception as exc:
-            raise RenderError(
-                template=template.name, problem=f"{type(exc).__name__}: {exc}"
-            ) from exc
+            raise RenderError(template=template.name, problem=f"{type(exc).__name__}: {exc}") from exc
         if rendered.resolve().parent != staging.resolve():
             raise RenderError(template=template.name, problem="the project folder escapes -o")
         _write_answers(rendered, template, answers)
