@@ -340,7 +340,8 @@ def fill_arguments(
             numeric.append((name, prop, name in required))
         else:
             deferred.append((name, prop))
-    quantities = find_quantities(work)
+    # Dates are never quantities ("2026-01-05" is not 2026 and -1 and -5).
+    quantities = find_quantities(_DATE.sub(lambda m: " " * len(m.group(0)), work))
     result.arguments.update(_assign_numbers(work, quantities, numeric))
     for name, prop in deferred:
         value = _other_value(work, text, name, prop, root, quantities)
