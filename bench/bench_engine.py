@@ -12,7 +12,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.engine import LocalEngine, PrefixCache, ideal_hits, load_tokenizer
+import httpx
+
+from toolkit.engine import LocalEngine, LocalTransport, PrefixCache, ideal_hits, load_tokenizer
 
 
 def prompts(count: int) -> list[dict[str, Any]]:
@@ -44,8 +46,16 @@ def bench_requests() -> None:
         tokenizer.encode(text)
     encode_s = time.perf_counter() - start
     stats = engine.cache.stats()
+    over_transport = LocalEngine()
+    client = httpx.Client(transport=LocalTransport(over_transport))
+    client.post("http://local.engine/v1/chat/completions", json=bodies[0])
+    start = time.perf_counter()
+    for body in bodies:
+        client.post("http://local.engine/v1/chat/completions", json=body)
+    transport_s = time.perf_counter() - start
     print(f"prompt tokens/request       {stats.queries // stats.requests}")
     print(f"engine requests/s           {len(bodies) / engine_s:,.0f}")
+    print(f"via LocalTransport (httpx)  {len(bodies) / transport_s:,.0f}")
     print(f"baseline tokenize-only /s   {len(bodies) / encode_s:,.0f}")
     print(f"engine / tokenize-only      {encode_s / engine_s:.2f}")
     print(f"hit rate                    {stats.hit_rate:.1%}")
