@@ -19,6 +19,7 @@ def found(text: str) -> list[tuple[float, str | None]]:
         ("贷款20万，年利率6%，30年", [(200000.0, None), (6.0, "percent"), (30.0, "years")]),
         ("二十万 百分之六 三十年", [(200000.0, None), (6.0, "percent"), (30.0, "years")]),
         ("two hundred thousand dollars", [(200000.0, "currency")]),
+        ("十年 一个月 万一", [(10.0, "years"), (1.0, "months")]),
         ("$1.5m and 200k", [(1500000.0, "currency"), (200000.0, None)]),
         (
             "150 MW at 12 kV and 400A, 45 bps",

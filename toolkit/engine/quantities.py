@@ -31,6 +31,7 @@ _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "七": 7, "八": 8, "九": 9}  # fmt: skip
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
+_ZH_UNIT_CHARS = "年月天日个周岁%万亿"
 _ZH_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 # Magnitude words directly after a number. "m" is ambiguous (million or metre): see convert().
@@ -95,9 +96,11 @@ def normalize_text(text: str) -> str:
 def _zh_replace(match: re.Match[str]) -> str:
     run = match.group(0)
     # A lone 一/十/万 is usually part of a word (一下, 万一); numbers need a digit-like run.
+    following = match.string[match.end() : match.end() + 1]
     if len(run) == 1 and run not in "二两三四五六七八九":
-        return run
-    if run in ("万", "亿", "千", "百"):
+        # ...except before a unit: 十年 is ten years.
+        return str(_zh_value(run)) if run in "一十" and following in _ZH_UNIT_CHARS else run
+    if run[0] in "万亿千百":  # 万一, 千万 (never), 百货: words, not numbers
         return run
     value = _zh_value(run)
     if value is None:
