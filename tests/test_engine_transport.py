@@ -86,7 +86,7 @@ def test_routes(client: httpx.Client, path: str, method: str, status: int) -> No
         assert "message" in response.json()["error"]
 
 
-def test_metrics_count_prefix_cache_tokens(client: httpx.Client) -> None:
+def test_metrics_count_prefix_cache_tokens(client: httpx.Client, engine: LocalEngine) -> None:
     post(client, {"model": "m", "messages": QUESTION, "cache_salt": "metrics"})
     text = client.get("http://local.engine/metrics").text
     for name in (
@@ -97,6 +97,10 @@ def test_metrics_count_prefix_cache_tokens(client: httpx.Client) -> None:
         "generation_tokens_total",
     ):
         assert f"toolkit_engine_{name}" in text
+    hits = [line for line in text.splitlines() if line.startswith("vllm:prefix_cache_hits_total")]
+    assert hits == [
+        f'vllm:prefix_cache_hits_total{{model_name="toolkit-local"}} {engine.cache.stats().hits}'
+    ]
 
 
 @pytest.mark.parametrize(
@@ -204,6 +208,10 @@ def test_latency_model_is_applied_by_the_http_layer() -> None:
     assert first.delay > second.delay > 0.5
     with pytest.raises(ValueError, match="three non-negative"):
         LatencyModel.parse("1,2")
+    assert (
+        LocalEngine(latency=(0.5, 0.001, 0.01)).latency
+        == LocalEngine(latency="0.5,0.001,0.01").latency
+    )
 
 
 def test_default_transport_uses_the_process_engine() -> None:

@@ -83,7 +83,8 @@ class LocalEngine:
         tokenizer: tokenizer name (`qwen` by default) or a `Tokenizer` instance.
         block_size: prefix-cache block size in tokens.
         capacity_tokens: prefix-cache capacity in tokens (LRU beyond it).
-        latency: optional latency model, applied as sleeps by the HTTP layer.
+        latency: optional latency model (or ``(a, b, c)`` / ``"a,b,c"`` in seconds), applied
+            as sleeps by the HTTP layer.
         model: the model id served (requests may name any model; it is echoed back).
         max_model_len: prompt plus requested completion tokens allowed per request.
     """
@@ -93,13 +94,17 @@ class LocalEngine:
         tokenizer: str | Tokenizer = "qwen",
         block_size: int = 16,
         capacity_tokens: int = DEFAULT_CAPACITY_TOKENS,
-        latency: LatencyModel | None = None,
+        latency: LatencyModel | tuple[float, float, float] | str | None = None,
         *,
         model: str = DEFAULT_MODEL,
         max_model_len: int = DEFAULT_MAX_MODEL_LEN,
     ) -> None:
         self.tokenizer = load_tokenizer(tokenizer) if isinstance(tokenizer, str) else tokenizer
         self.cache = PrefixCache(block_size=block_size, capacity_tokens=capacity_tokens)
+        if isinstance(latency, str):
+            latency = LatencyModel.parse(latency)
+        elif latency is not None and not isinstance(latency, LatencyModel):
+            latency = LatencyModel(*latency)
         self.latency = latency
         self.model = model
         self.max_model_len = max_model_len

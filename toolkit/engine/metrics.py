@@ -75,4 +75,14 @@ class Metrics:
                 f"# TYPE {full} {kind}",
                 f"{full}{label} {value}",
             ]
+        # The same counters under vLLM's names, so dashboards built for vLLM read us too.
+        vllm_label = '{model_name="' + label[len('{model="') :]
+        aliases = [
+            ("vllm:prefix_cache_queries_total", cache.queries),
+            ("vllm:prefix_cache_hits_total", cache.hits),
+            ("vllm:prompt_tokens_total", rows[2][3]),
+            ("vllm:generation_tokens_total", rows[3][3]),
+        ]
+        for name, value in aliases:
+            lines += [f"# TYPE {name} counter", f"{name}{vllm_label} {value}"]
         return "\n".join(lines) + "\n"
