@@ -187,13 +187,15 @@ def decide(request: ChatRequest) -> Decision:
     limit = MAX_CALLS if request.parallel_tool_calls else 1
     for score, tool in ranked:
         if score < max(ABSOLUTE_THRESHOLD, RELATIVE_THRESHOLD * best) and not (
-            must_call and not calls and first_missing is None
+            must_call and not calls
         ):
             break
         filled = fill_arguments(tool.parameters, question)
         if filled.missing:
-            if first_missing is None:
+            if not calls:
+                # The best match lacks data: ask for it rather than call a weaker match.
                 first_missing = (tool, filled.missing)
+                break
             continue
         calls.append((tool.name, filled.arguments))
         if len(calls) == limit:
