@@ -161,3 +161,31 @@ def test_json_literal_in_the_text_is_used_as_is() -> None:
     schema = obj({"items": {"type": "array", "items": {"type": "object"}}}, ["items"])
     filled = fill_arguments(schema, 'Screen these: [{"amount": 9500}, {"amount": 9900}]')
     assert filled.arguments == {"items": [{"amount": 9500}, {"amount": 9900}]}
+
+
+def test_pydantic_generated_schema() -> None:
+    import datetime as dt
+    from typing import Annotated, Literal
+
+    from pydantic import BaseModel, Field
+
+    class Txn(BaseModel):
+        customer_id: str = Field(min_length=1, description="Customer identifier.")
+        date: dt.date = Field(description="Booking date.")
+        amount: float = Field(gt=0, json_schema_extra={"x-unit": "currency"})
+        kind: Literal["cash", "wire"]
+        ref: str | None = None
+
+    class Args(BaseModel):
+        txns: list[Txn]
+        window_days: Annotated[int, Field(ge=1, le=366, json_schema_extra={"x-unit": "days"})] = 3
+        ratio: float | None = Field(default=None, ge=0, description="PD ratio.")
+
+    schema = Args.model_json_schema()
+    text = "Customer K9 wired 5,000 on 2026-02-01; window 2 weeks"
+    filled = fill_arguments(schema, text)
+    assert filled.missing == []
+    assert filled.arguments == {
+        "txns": [{"customer_id": "K9", "date": "2026-02-01", "amount": 5000.0, "kind": "wire"}],
+        "window_days": 14,
+    }
