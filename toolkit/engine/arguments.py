@@ -10,13 +10,19 @@ objects one object per matching number. Nothing is keyed to a particular tool.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.engine.quantities import Quantity, convert, find_quantities, normalize_text
 from toolkit.engine.similarity import terms
+from toolkit.engine.spans import (
+    boolean_mention,
+    enum_choice,
+    identifier,
+    json_literal,
+    pattern_match,
+)
 
 __all__ = ["Filled", "fill_arguments"]
 
@@ -39,7 +45,6 @@ _ID_TERMS = frozenset(
         "sku",
     ]
 )
-_NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
 _TIME_WORDS = {
     "month": "months", "year": "years", "day": "days", "hour": "hours", "minute": "minutes",
     "second": "seconds", "week": "weeks", "percent": "percent", "pct": "percent",
@@ -197,109 +202,6 @@ def _assign_numbers(
     return assigned
 
 
-def _enum_choice(text: str, values: list[Any]) -> Any:
-    lowered = text.lower()
-    text_terms = set(terms(text))
-    best: tuple[float, int] | None = None
-    for index, value in enumerate(values):
-        label = str(value)
-        phrase = label.lower().replace("_", " ").replace("-", " ")
-        score = 0.0
-        if re.search(r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered):
-            score = 3.0
-        elif phrase and phrase in lowered.replace("_", " ").replace("-", " "):
-            score = 2.5
-        else:
-            words = set(terms(label))
-            if words:
-                score = len(words & text_terms) / len(words)
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, index)
-    return values[best[1]] if best is not None else None
-
-
-def _pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
-    try:
-        compiled = re.compile(pattern)
-    except re.error:
-        return None
-    chunks = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
-    best: tuple[str, int, int] | None = None
-    for i in range(len(chunks)):
-        for j in range(i, min(i + 12, len(chunks))):
-            if j > i and text[chunks[j - 1].end() : chunks[j].start()] not in (" ", "-"):
-                break
-            span_text = text[chunks[i].start() : chunks[j].end()]
-            for candidate in (span_text, re.sub(r"[\s-]", "", span_text)):
-                if compiled.fullmatch(candidate) and (
-                    best is None or len(span_text) > len(best[0])
-                ):
-                    best = (candidate, chunks[i].start(), chunks[j].end())
-    return best
-
-
-def _identifier(text: str, name: str) -> tuple[str, int, int] | None:
-    """The most identifier-like run of tokens: digits, or upper-case codes between digits."""
-    tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
-    groups: list[list[re.Match[str]]] = []
-    current: list[re.Match[str]] = []
-    for token in tokens:
-        word = token.group(0)
-        has_digit = any(c.isdigit() for c in word)
-        joined = bool(current) and text[current[-1].end() : token.start()] == " "
-        if has_digit or (joined and word.isupper() and len(word) >= 2):
-            if not joined:
-                if current:
-                    groups.append(current)
-                current = []
-            current.append(token)
-        else:
-            if current:
-                groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    name_terms = set(terms(name))
-    best: tuple[int, str, int, int] | None = None
-    for group in groups:
-        while group and not any(c.isdigit() for c in group[-1].group(0)):
-            group = group[:-1]
-        if not group:
-            continue
-        value = text[group[0].start() : group[-1].end()]
-        digits = sum(c.isdigit() for c in value)
-        letters = sum(c.isalpha() for c in value)
-        if digits < 6 and not letters:
-            continue
-        before = terms(text[max(0, group[0].start() - 30) : group[0].start()])[-2:]
-        score = digits + (20 if digits >= 6 else 0) + (10 if name_terms & set(before) else 0)
-        if best is None or score > best[0]:
-            best = (score, value, group[0].start(), group[-1].end())
-    return None if best is None else (best[1], best[2], best[3])
-
-
-def _boolean(text: str, name: str, schema: dict[str, Any]) -> bool | None:
-    lowered = text.lower()
-    phrases = [name.replace("_", " "), name.replace("_", "-")]
-    for phrase in phrases:
-        index = lowered.find(phrase)
-        if index >= 0:
-            window = lowered[max(0, index - 12) : index]
-            return not any(neg in window for neg in _NEGATIONS)
-    return None
-
-
-def _json_literal(text: str, opener: str) -> Any:
-    start = text.find(opener)
-    while start >= 0:
-        try:
-            value, _ = json.JSONDecoder().raw_decode(text[start:])
-            return value
-        except json.JSONDecodeError:
-            start = text.find(opener, start + 1)
-    return None
-
-
 def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
@@ -367,13 +269,13 @@ def _string_span(
 ) -> tuple[str, int, int] | None:
     pattern = prop.get("pattern")
     if isinstance(pattern, str):
-        return _pattern_match(text, pattern)
+        return pattern_match(text, pattern)
     if prop.get("format") == "date":
         match = _DATE.search(text)
         return (match.group(0), match.start(), match.end()) if match else None
     name_terms, description_terms = _property_terms(name, prop)
     if (name_terms | description_terms) & _ID_TERMS:
-        found = _identifier(text, name)
+        found = identifier(text, name)
         if found is not None:
             return found
     if not required:
@@ -394,17 +296,17 @@ def _other_value(
 ) -> Any:
     kind = _schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
-        return _enum_choice(text, prop["enum"])
+        return enum_choice(text, prop["enum"])
     if kind == "boolean":
-        return _boolean(work, name, prop)
+        return boolean_mention(work, name, prop)
     if kind == "object":
-        literal = _json_literal(text, "{")
+        literal = json_literal(text, "{")
         if isinstance(literal, dict):
             return literal
         nested = fill_arguments(prop, text, root=root)
         return nested.arguments if not nested.missing and nested.arguments else None
     if kind == "array":
-        literal = _json_literal(text, "[")
+        literal = json_literal(text, "[")
         if isinstance(literal, list):
             return literal
         items = _resolve(prop.get("items") or {}, root)
@@ -421,7 +323,7 @@ def _array_items(
         found = [v for v in values if v is not None][:_MAX_ARRAY_ITEMS]
         return found or None
     if kind == "string" and "enum" in items:
-        chosen = [v for v in items["enum"] if _enum_choice(text, [v]) is not None]
+        chosen = [v for v in items["enum"] if enum_choice(text, [v]) is not None]
         return chosen or None
     if kind != "object":
         return None
