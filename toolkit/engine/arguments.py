@@ -329,7 +329,7 @@ def _array_items(
         return None
     # One object per number its single numeric required field accepts; shared fields
     # (identifiers, enums) come from the whole text, dates are taken in order.
-    template = fill_arguments(items, _strip_numbers(text), root=root)
+    template = fill_arguments(items, _without_dates(text), root=root)
     properties = items.get("properties") or {}
     numeric_fields = [
         key for key in properties
@@ -357,5 +357,5 @@ def _array_items(
     return objects or None
 
 
-def _strip_numbers(text: str) -> str:
+def _without_dates(text: str) -> str:
     return _DATE.sub(" ", text)
