@@ -11,7 +11,9 @@ subclass the matching builtin, so callers can catch them either way::
     ├── AnswerError(ValueError)            an answer for `toolkit new` is invalid
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
-    └── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    │   └── EvalCaseError                  one case of evals/cases.yaml is invalid
+    └── ReportError(ValueError)            an evaluation report (e.g. for --compare) is unreadable
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -21,7 +23,9 @@ from __future__ import annotations
 __all__ = [
     "AnswerError",
     "ConfigError",
+    "EvalCaseError",
     "RenderError",
+    "ReportError",
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
@@ -111,3 +115,25 @@ class ConfigError(ToolkitError, ValueError):
         if key:
             where += f" (key {key!r})"
         super().__init__(f"{where}: {problem}. Edit the file and run the command again.")
+
+
+class EvalCaseError(ConfigError):
+    """A case in ``evals/cases.yaml`` is invalid: names the file, line, case id and field."""
+
+    def __init__(
+        self, *, file: str, case_id: str, field: str, problem: str, line: int | None = None
+    ) -> None:
+        self.case_id = case_id
+        self.field = field
+        super().__init__(file=file, line=line, key=field, problem=f"case {case_id!r}: {problem}")
+
+
+class ReportError(ToolkitError, ValueError):
+    """An evaluation report file cannot be read (e.g. the one given to ``--compare``)."""
+
+    def __init__(self, *, file: str, problem: str) -> None:
+        self.file = file
+        super().__init__(
+            f"{file}: {problem}. Pass a report.json written by `toolkit eval` "
+            "(schema_version 1)."
+        )
