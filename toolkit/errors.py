@@ -134,6 +134,5 @@ class ReportError(ToolkitError, ValueError):
     def __init__(self, *, file: str, problem: str) -> None:
         self.file = file
         super().__init__(
-            f"{file}: {problem}. Pass a report.json written by `toolkit eval` "
-            "(schema_version 1)."
+            f"{file}: {problem}. Pass a report.json written by `toolkit eval` (schema_version 1)."
         )
