@@ -109,7 +109,7 @@ def test_invalid_case_names_file_line_case_and_field(
 
 
 def test_missing_request_and_bad_id(tmp_path: Path) -> None:
-    with pytest.raises(EvalCaseError, match="request.*required") as err:
+    with pytest.raises(EvalCaseError, match=r"request.*required") as err:
         EvalSuite.load(write(tmp_path, "cases:\n  - id: c9\n    expect: {}\n"))
     assert err.value.case_id == "c9"
     with pytest.raises(EvalCaseError) as err:

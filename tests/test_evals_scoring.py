@@ -247,12 +247,12 @@ def test_results_of_other_shapes_are_accepted() -> None:
 
     class Duck:
         answer = "hello"
-        tool_calls: list[ToolCallRecord] = []
-        retrieved_ids: list[str] = []
-        decisions: list[DecisionRecord] = []
+        tool_calls: tuple[ToolCallRecord, ...] = ()
+        retrieved_ids: tuple[str, ...] = ()
+        decisions: tuple[DecisionRecord, ...] = ()
         refused = False
         usage = Usage()
-        trace: list[dict[str, Any]] = []
+        trace: tuple[dict[str, Any], ...] = ()
         latency_s = 0.1
 
     assert score_case(case(expect={"answer_contains": ["hello"]}), Duck()).passed
