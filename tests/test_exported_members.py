@@ -40,7 +40,9 @@ PUBLIC = {
     "toolkit.errors": [
         "AnswerError",
         "ConfigError",
+        "EvalCaseError",
         "RenderError",
+        "ReportError",
         "TargetExistsError",
         "TemplateError",
         "TemplateNotFoundError",
