@@ -164,3 +164,14 @@ def test_tolerance_absolute_or_relative(
     tolerance: Tolerance, expected: float, actual: float, ok: bool
 ) -> None:
     assert tolerance.accepts(expected, actual) is ok
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@pytest.mark.parametrize(
+    "cases_file", sorted(TEMPLATES.glob("*/{{cookiecutter.project_slug}}/evals/cases.yaml"))
+)
+def test_shipped_template_cases_are_valid(cases_file: Path) -> None:
+    suite = EvalSuite.load(cases_file)
+    assert len(suite) > 0

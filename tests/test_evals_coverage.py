@@ -25,3 +25,16 @@ def test_uncovered_rules(
     rules: list[str], cases: list[EvalCase], extra: list[str], expected: list[str]
 ) -> None:
     assert uncovered_rules(rules, cases, extra) == expected
+
+
+def test_shipped_rule_packs_are_readable() -> None:
+    from pathlib import Path
+
+    from toolkit.evals import load_rules
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    packs = sorted(templates.glob("*/{{cookiecutter.project_slug}}/compliance/rules.yaml"))
+    assert packs
+    for pack in packs:
+        rules = load_rules(pack)
+        assert all(rule.regulation for rule in rules), pack

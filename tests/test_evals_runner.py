@@ -254,8 +254,10 @@ def test_engine_cache_bound_uses_the_engine(monkeypatch: pytest.MonkeyPatch) -> 
     def prompt_token_ids(payload: dict[str, Any]) -> list[int]:
         return [len(m["content"]) for m in payload["messages"]] * 20
 
-    def ideal_hits(trace: list[list[int]], block_size: int = 16) -> tuple[int, int]:
-        calls["trace"] = trace
+    def ideal_hits(
+        trace: list[list[int]], block_size: int = 16, salts: list[str | None] | None = None
+    ) -> tuple[int, int]:
+        calls["trace"], calls["salts"] = trace, salts
         return 16, 40
 
     engine.prompt_token_ids = prompt_token_ids  # type: ignore[attr-defined]
@@ -263,6 +265,10 @@ def test_engine_cache_bound_uses_the_engine(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setitem(sys.modules, "toolkit.engine", engine)
     assert engine_cache_bound([body("ab"), body("abc")]) == (16, 40)
     assert calls["trace"] == [[2] * 20, [3] * 20]
+    assert calls["salts"] is None
+    salted = {**body("ab"), "cache_salt": "tenant-a"}
+    engine_cache_bound([salted, body("ab")])
+    assert calls["salts"] == ["tenant-a", None]
 
 
 def test_engine_cache_bound_without_engine(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,7 +42,13 @@ def engine_cache_bound(bodies: Sequence[dict[str, Any]]) -> tuple[int, int] | No
         )
     except ImportError:
         return None
-    hits, total = ideal_hits([prompt_token_ids(dict(body)) for body in bodies])
+    trace = [prompt_token_ids(dict(body)) for body in bodies]
+    salts = [body.get("cache_salt") for body in bodies]
+    # A cache_salt isolates a request's blocks (vLLM extra keys); the bound must honour it.
+    if any(salt is not None for salt in salts):
+        hits, total = ideal_hits(trace, salts=salts)
+    else:
+        hits, total = ideal_hits(trace)
     return int(hits), int(total)
 
 

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import ConfigError
+from toolkit.evals import RuleInfo, citations, load_rules
+
+PACK = """\
+rules:
+  - id: F-C1
+    title: Mask card numbers
+    regulation: PCI DSS v4.0.1 Req 3.4.1
+    stages: [output]
+    kind: pii
+    params: {entities: [card_pan]}
+    action: redact
+    severity: high
+  - id: F-C3
+    regulation: EU AI Act Art. 14
+    kind: tool_permission
+    roles: [customer_service]
+    params:
+      forbidden_tools: [wire_funds]
+      forbidden_tools_by_role: {customer_service: set_credit_limit}
+"""
+
+
+def test_load_rules(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(PACK, encoding="utf-8")
+    rules = load_rules(path)
+    assert [r.id for r in rules] == ["F-C1", "F-C3"]
+    assert rules[0].pii_entities == ["card_pan"] and rules[0].phrases == []
+    assert rules[1].forbidden_tools("customer_service") == {"wire_funds", "set_credit_limit"}
+    assert rules[1].forbidden_tools("credit_officer") == {"wire_funds"}
+    assert rules[1].applies_to("customer_service") and not rules[1].applies_to("credit_officer")
+    assert citations(rules) == {"F-C1": "PCI DSS v4.0.1 Req 3.4.1", "F-C3": "EU AI Act Art. 14"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("- a\n", "'rules' list"),
+        ("rules: {}\n", "'rules' list"),
+        ("rules:\n  - title: no id\n", "rules.0.id"),
+    ],
+)
+def test_bad_rule_packs(tmp_path: Path, text: str, words: str) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=words):
+        load_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("params", "text", "topics"),
+    [
+        ({"text": "Not advice.", "topics": ["fund"]}, "Not advice.", ["fund"]),
+        ({"text": "  "}, None, []),
+        ({"topics": "fund"}, None, ["fund"]),
+    ],
+)
+def test_disclaimer_params(params: dict[str, object], text: str | None, topics: list[str]) -> None:
+    rule = RuleInfo(id="D", kind="disclaimer", params=params)
+    assert rule.disclaimer_text == text
+    assert rule.disclaimer_topics == topics
