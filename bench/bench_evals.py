@@ -71,6 +71,7 @@ def answer(case: EvalCase, number: int, delay: float) -> AgentResult:
                 {
                     "name": "loan_amortization",
                     "args": {"principal": principal, "annual_rate": 0.06, "n_months": 360},
+                    "status": "executed",
                 }
             ],
             "retrieved_ids": ["faq", "policy"],

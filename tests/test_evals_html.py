@@ -31,7 +31,9 @@ def report(tmp_path: Path) -> EvalReport:
             "xss": AgentResult.model_validate(
                 {
                     "answer": '<img src="https://evil.example/x.png"> guaranteed',
-                    "tool_calls": [{"name": "lookup", "args": {"q": "<b>bold</b>"}}],
+                    "tool_calls": [
+                        {"name": "lookup", "args": {"q": "<b>bold</b>"}, "status": "executed"}
+                    ],
                     "usage": {"prompt_tokens": 300, "cached_tokens": 200, "completion_tokens": 9},
                     "trace": [{"model": "m", "messages": []}],
                 }

@@ -82,6 +82,7 @@ GOOD = {
                 {
                     "name": "loan_amortization",
                     "args": {"principal": 200000, "annual_rate": 0.06, "n_months": 360},
+                    "status": "executed",
                 }
             ],
             "retrieved_ids": ["faq", "policy"],
@@ -94,7 +95,7 @@ GOOD = {
     "stage": AgentResult.model_validate(
         {
             "answer": "Stage 2.",
-            "tool_calls": [{"name": "ifrs9_stage", "args": {"dpd": 40}}],
+            "tool_calls": [{"name": "ifrs9_stage", "args": {"dpd": 40}, "status": "executed"}],
             "retrieved_ids": ["ifrs9-note"],
             "usage": {"prompt_tokens": 500, "cached_tokens": 100, "completion_tokens": 10,
                       "cost": 0.005, "calls": 1},

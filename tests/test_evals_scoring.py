@@ -27,7 +27,8 @@ def case(**data: Any) -> EvalCase:
 
 
 def result(**data: Any) -> AgentResult:
-    return AgentResult.model_validate(data)
+    calls = [{"status": "executed", **call} for call in data.pop("tool_calls", [])]
+    return AgentResult.model_validate({"answer": "", **data, "tool_calls": calls})
 
 
 def kinds(scored: Any) -> list[str]:
@@ -224,7 +225,7 @@ def test_argument_accuracy_counts_only_chosen_tools() -> None:
     c = case(
         expect={"tools": [{"name": "a", "args": {"x": 1, "y": 2}}, {"name": "b", "args": {"z": 3}}]}
     )
-    r = result(tool_calls=[ToolCallRecord(name="a", args={"x": 1, "y": 5})])
+    r = result(tool_calls=[{"name": "a", "args": {"x": 1, "y": 5}}])
     scored = score_case(c, r)
     assert scored.argument_accuracy == 0.5
     assert scored.tool_selection == 0.5

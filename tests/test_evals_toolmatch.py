@@ -14,7 +14,7 @@ def exp(name: str, **args: Any) -> ExpectedTool:
 
 
 def call(name: str, **args: Any) -> ToolCallRecord:
-    return ToolCallRecord(name=name, args=args)
+    return ToolCallRecord(name=name, args=args, status="executed")
 
 
 A1, A2, B = exp("a", x=1), exp("a", x=2), exp("b")

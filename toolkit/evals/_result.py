@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AgentResult",
@@ -87,17 +87,21 @@ class AgentResultLike(Protocol):
     def latency_s(self) -> float: ...
 
 
-class ToolCallRecord(BaseModel):
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolCallRecord(_Record):
     """Stand-in for `toolkit.agent.ToolCallRecord`."""
 
     name: str
     args: dict[str, Any] = Field(default_factory=dict)
-    status: ToolStatus = "executed"
+    status: ToolStatus
     result: Any | None = None
     reason: str | None = None
 
 
-class DecisionRecord(BaseModel):
+class DecisionRecord(_Record):
     """Stand-in for `toolkit.agent.DecisionRecord`."""
 
     stage: Literal["input", "retrieval", "tool_call", "output"]
@@ -106,7 +110,7 @@ class DecisionRecord(BaseModel):
     detail: str = ""
 
 
-class UsageSummary(BaseModel):
+class UsageSummary(_Record):
     """Stand-in for `toolkit.agent.UsageSummary`."""
 
     prompt_tokens: int = 0
@@ -116,10 +120,10 @@ class UsageSummary(BaseModel):
     calls: int = 0
 
 
-class AgentResult(BaseModel):
+class AgentResult(_Record):
     """Stand-in for `toolkit.agent.AgentResult`, same fields."""
 
-    answer: str = ""
+    answer: str
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     retrieved_ids: list[str] = Field(default_factory=list)
     retrieved: list[dict[str, Any]] = Field(default_factory=list)

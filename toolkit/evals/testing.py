@@ -49,7 +49,7 @@ class ScriptedAsk:
 
     def __init__(self, script: Mapping[str, Script], default: AgentResult | None = None) -> None:
         self.script = dict(script)
-        self.default = default or AgentResult()
+        self.default = default or AgentResult(answer="")
         self.calls: dict[str, int] = {}
         self._lock = threading.Lock()
 
