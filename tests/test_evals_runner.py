@@ -303,3 +303,24 @@ def test_harness_is_used_without_ask(monkeypatch: pytest.MonkeyPatch, project: P
 )
 def test_percentile(values: list[float], q: float, expected: float | None) -> None:
     assert percentile(values, q) == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_write_tools_come_from_the_loaded_project(tmp_path: Path) -> None:
+    rules = "rules:\n  - {id: W, kind: tool_permission, params: {allow: {officer: ['*']}}}\n"
+    root = write_project(tmp_path / "p", cases="cases:\n  - id: a\n    request: close it\n",
+                         rules=rules)  # fmt: skip
+    handle = types.SimpleNamespace(
+        root=root,
+        tools=[
+            types.SimpleNamespace(name="close_account", write=True),
+            types.SimpleNamespace(name="lookup", write=False),
+        ],
+    )
+    calls = [{"name": "lookup", "args": {}, "status": "executed"},
+             {"name": "close_account", "args": {}, "status": "executed"}]  # fmt: skip
+    ask = ScriptedAsk({"a": AgentResult.model_validate({"answer": "done", "tool_calls": calls})})
+    report = run_suite(handle, ask=ask, cache_bound=lambda b: None)
+    assert report.aggregates.violations_by_rule == {"W": 1}
+    assert report.case("a").runs[0].violations[0].evidence == "close_account()"
+    plain = run_suite(root, ask=ask, cache_bound=lambda b: None)
+    assert plain.aggregates.violations == 0  # without the loaded tools, writes are unknown

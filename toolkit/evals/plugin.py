@@ -156,6 +156,7 @@ class EvalItem(pytest.Item):
 
     def runtest(self) -> None:
         """Answer the case and score it; raise `EvalCaseFailed` with the evidence on failure."""
+        from toolkit.evals.runner import _write_tools
         from toolkit.evals.scoring import error_result, score_case
 
         ask = self._ask()
@@ -175,6 +176,7 @@ class EvalItem(pytest.Item):
                     role=config.compliance.default_role,
                     top_k=config.retrieval.top_k,
                     repeat=repeat,
+                    write_tools=_write_tools(self.files.resolved.handle),
                 )
             )
         self.user_properties.append(("prompt_tokens", sum(r.prompt_tokens for r in runs)))

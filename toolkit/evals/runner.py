@@ -76,13 +76,21 @@ def _resolve_project(project: Any) -> _Project:
     )
 
 
+def _write_tools(handle: Any) -> set[str]:
+    """Names of the loaded project's write tools (``ToolSpec.write``)."""
+    tools = getattr(handle, "tools", None) or ()
+    return {str(t.name) for t in tools if getattr(t, "write", False) and hasattr(t, "name")}
+
+
 def _harness_ask(project: _Project, endpoint: Any) -> AskFn:
     from toolkit.agent import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
         Session,
         load_project,
     )
 
-    loaded = project.handle if project.handle is not None else load_project(project.root)
+    if project.handle is None:
+        project.handle = load_project(project.root)
+    loaded = project.handle
     default_role = project.config.compliance.default_role
 
     def ask(case: EvalCase) -> AgentResultLike:
@@ -167,6 +175,7 @@ def run_suite(
         rules = load_rules(rules_path) if rules_path.is_file() else []
     if ask is None:
         ask = _harness_ask(resolved, endpoint)
+    write_tools = _write_tools(resolved.handle)
     info = _run_info(resolved, endpoint, concurrency, repeats)
     default_role = config.compliance.default_role
     top_k = config.retrieval.top_k
@@ -191,7 +200,13 @@ def run_suite(
             result = ask(case)
             trace = [dict(body) for body in result.trace]
             scored = score_case(
-                case, result, rules=rules, role=default_role, top_k=top_k, repeat=repeat
+                case,
+                result,
+                rules=rules,
+                role=default_role,
+                top_k=top_k,
+                repeat=repeat,
+                write_tools=write_tools,
             )
             if scored.latency_s <= 0:
                 scored.latency_s = time.perf_counter() - t0
