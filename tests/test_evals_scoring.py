@@ -289,3 +289,9 @@ def test_results_of_other_shapes_are_accepted() -> None:
 
     assert score_case(case(expect={"answer_contains": ["hello"]}), Duck()).passed
     assert UsageSummary().calls == 0
+
+
+def test_each_offending_call_counts_once_per_rule() -> None:
+    call = {"name": "wire_funds", "args": {"amount": 5}}
+    scored = score_case(case(role="credit_officer"), result(tool_calls=[call, call]), rules=RULES)
+    assert [(v.rule_id, v.kind) for v in scored.violations] == [("F-C3", "forbidden_tool")] * 2

@@ -107,8 +107,9 @@ def _tool_violations(
         if call.status != "executed":
             continue
         evidence = f"{call.name}({_args(call.args)})"
+        found: list[Violation] = []
         if call.name in held:
-            out.extend(
+            found.extend(
                 Violation(
                     rule_id=rule_id,
                     kind="forbidden_tool",
@@ -122,18 +123,22 @@ def _tool_violations(
                 continue
             denial = rule.tool_denial(call.name, role, write_tools)
             if denial:
-                out.append(
+                found.append(
                     Violation(rule_id=rule.id, kind="forbidden_tool", message=denial,
                               evidence=evidence)
                 )  # fmt: skip
-            out.extend(
+            found.extend(
                 Violation(rule_id=rule.id, kind="out_of_bounds", message=problem,
                           evidence=evidence)
                 for problem in rule.bound_problems(call.name, call.args)
             )  # fmt: skip
-    # One call breaking one rule counts once, however many checks saw it.
-    unique = {(v.rule_id, v.kind, v.evidence): v for v in reversed(out)}
-    return [v for v in out if unique[(v.rule_id, v.kind, v.evidence)] is v]
+        # One call breaking one rule counts once, however many checks saw it.
+        seen: set[tuple[str, str]] = set()
+        for violation in found:
+            if (violation.rule_id, violation.kind) not in seen:
+                seen.add((violation.rule_id, violation.kind))
+                out.append(violation)
+    return out
 
 
 _TOOL_KINDS = {"tool_permission", "approval", "bounds", "injection"}
