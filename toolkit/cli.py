@@ -197,6 +197,57 @@ def cache_analyze(
     typer.echo(f"achieved / ideal  {report.ratio:.3f}")
 
 
+@app.command("eval")
+def eval_command(
+    project_dir: Annotated[Path, typer.Argument(help="The generated project's folder.")] = Path(),
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report-dir", help="Where to write the reports (default: toolkit.yaml)."),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Cases run at once.")
+    ] = 8,
+    repeats: Annotated[
+        int, typer.Option("--repeats", min=1, help="Runs per case; pass^k is reported.")
+    ] = 1,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option("--compare", help="An earlier report.json to show deltas against."),
+    ] = None,
+) -> None:
+    """Run the project's evaluation cases; exit 1 when a threshold in toolkit.yaml fails."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from toolkit.evals.command import evaluate_project
+    from toolkit.evals.console import print_summary
+
+    console = Console(highlight=False)
+    with Progress(
+        TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        task = progress.add_task("cases", total=None)
+        outcome = evaluate_project(
+            project_dir,
+            report_dir=report_dir,
+            concurrency=concurrency,
+            repeats=repeats,
+            endpoint_url=endpoint,
+            model=model,
+            compare=compare,
+            on_start=lambda total: progress.update(task, total=total),
+            on_result=lambda _result: progress.advance(task),
+        )
+    print_summary(console, outcome.report, outcome.threshold_failures)
+    console.print(f"Reports written to {outcome.paths['json'].parent}", markup=False)
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
 audit_app = typer.Typer(
     help="Inspect the compliance audit log.", no_args_is_help=True, rich_markup_mode=None
 )

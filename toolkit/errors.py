@@ -12,6 +12,7 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    │   ├── EvalCaseError                  one case of evals/cases.yaml is invalid
     │   └── RulePackError                  compliance/rules.yaml is invalid (line, rule, field)
     ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
     ├── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
@@ -26,6 +27,7 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TokenizerUnavailableError(LookupError) unknown tokenizer or vocabulary not installed
     ├── TraceError(ValueError)             a recorded request trace (JSONL) is unreadable
     ├── ServerStartError(OSError)          `toolkit serve` cannot bind its address
+    ├── ReportError(ValueError)            an evaluation report (e.g. for --compare) is unreadable
     ├── PredicateError(ValueError)         a rule predicate expression does not parse
     ├── AuditLogError(RuntimeError)        the audit log cannot be appended to safely
     └── AuditVerifyError(ValueError)       `toolkit audit verify` found a broken chain
@@ -44,10 +46,12 @@ __all__ = [
     "ConfigError",
     "EndpointUnavailableError",
     "EngineRequestError",
+    "EvalCaseError",
     "PayloadError",
     "PredicateError",
     "RateLimitedError",
     "RenderError",
+    "ReportError",
     "RequestRejectedError",
     "ResponseFormatError",
     "RulePackError",
@@ -298,6 +302,27 @@ class ServerStartError(ToolkitError, OSError):
         super().__init__(
             f"Cannot serve on {host}:{port}: {problem}. Choose another --port or stop the "
             "process that holds it."
+        )
+
+
+class EvalCaseError(ConfigError):
+    """A case in ``evals/cases.yaml`` is invalid: names the file, line, case id and field."""
+
+    def __init__(
+        self, *, file: str, case_id: str, field: str, problem: str, line: int | None = None
+    ) -> None:
+        self.case_id = case_id
+        self.field = field
+        super().__init__(file=file, line=line, key=field, problem=f"case {case_id!r}: {problem}")
+
+
+class ReportError(ToolkitError, ValueError):
+    """An evaluation report file cannot be read (e.g. the one given to ``--compare``)."""
+
+    def __init__(self, *, file: str, problem: str) -> None:
+        self.file = file
+        super().__init__(
+            f"{file}: {problem}. Pass a report.json written by `toolkit eval` (schema_version 1)."
         )
 
 
