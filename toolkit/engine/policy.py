@@ -29,11 +29,13 @@ from toolkit.engine.passages import Passage, find_passages, strip_passages
 from toolkit.engine.request import ChatRequest, Message, ToolSpec
 from toolkit.engine.similarity import TermIndex, terms
 
-__all__ = ["Decision", "decide", "rank_tools", "split_examples"]
+__all__ = ["Decision", "decide", "rank_tools", "segment_arguments", "segments", "split_examples"]
 
 ABSOLUTE_THRESHOLD = 0.12
+STRONG_THRESHOLD = 0.3
 RELATIVE_THRESHOLD = 0.8
 MAX_CALLS = 4
+_SEGMENT_END = re.compile(r"(?<=[?!;。？！；])\s*|(?<=\.)\s+")  # noqa: RUF001
 _EXAMPLES = re.compile(r"^\s*Examples?:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -76,6 +78,34 @@ def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, To
         scored.append((score, order, tool))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(score, tool) for score, _, tool in scored]
+
+
+def segments(text: str) -> list[str]:
+    """The sentences and clauses of a request (split at ? ! ; and full stops)."""
+    return [part.strip() for part in _SEGMENT_END.split(text) if part and part.strip()]
+
+
+def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
+    """One argument set per clause when several clauses each fully fill the tool on their own.
+
+    "Is IBAN GB82 ... valid? And card 4111...?" asks the same tool twice. A clause counts
+    only when every required argument comes from the clause itself (not a default or an
+    enum fallback); fewer than two distinct such clauses means one call over the whole text.
+    """
+    parts = segments(text)
+    if len(parts) < 2:
+        return None
+    required = [name for name in schema.get("required", []) if isinstance(name, str)]
+    found: list[dict[str, Any]] = []
+    for part in parts:
+        filled = fill_arguments(schema, part)
+        if filled.missing or not filled.extracted:
+            continue
+        if any(name in filled.defaulted or name in filled.weak for name in required):
+            continue
+        if filled.arguments not in found:
+            found.append(filled.arguments)
+    return found if len(found) >= 2 else None
 
 
 def _parameter_terms(tool: ToolSpec) -> list[str]:
@@ -197,7 +227,19 @@ def decide(request: ChatRequest) -> Decision:
                 first_missing = (tool, filled.missing)
                 break
             continue
-        calls.append((tool.name, filled.arguments))
+        if (
+            not filled.extracted
+            and tool.parameters.get("properties")
+            and score < STRONG_THRESHOLD
+            and not must_call
+        ):
+            # Nothing in the text feeds this tool and the match is loose: not a call.
+            continue
+        per_segment = segment_arguments(tool.parameters, question)
+        for arguments in per_segment or [filled.arguments]:
+            calls.append((tool.name, arguments))
+            if len(calls) == limit:
+                break
         if len(calls) == limit:
             break
     if calls:
