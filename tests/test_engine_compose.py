@@ -16,7 +16,7 @@ def test_results_and_relevant_passages_only() -> None:
         "fee_calc", '{"balance": 1000}', '{"fee": 10.0, "detail": {"rate": 0.01}}'
     )
     answer = answer_from_results("What does early repayment cost?", [outcome], PASSAGES)
-    assert answer.startswith("fee_calc(balance=1000) returned fee: 10.0; detail.rate: 0.01.")
+    assert answer.startswith("fee_calc(balance=1000) returned fee: 10; detail.rate: 0.01.")
     assert "Early repayment costs 1%. [kb/fees.md#1]" in answer
     assert "kb/cars.md#9" not in answer
 
@@ -24,7 +24,7 @@ def test_results_and_relevant_passages_only() -> None:
 def test_chinese_question_gets_a_chinese_answer() -> None:
     outcome = ToolOutcome("loan", "{}", '{"monthly_payment": 1199.1}')
     answer = answer_from_results("月供多少？", [outcome], [])  # noqa: RUF001
-    assert "的结果" in answer and "monthly_payment: 1199.1" in answer
+    assert "的结果" in answer and "monthly_payment: 1,199.10" in answer
     assert "还需要" in answer_missing("贷款多少", "loan", [("principal", "Amount")])
 
 

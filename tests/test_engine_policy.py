@@ -291,14 +291,14 @@ def conversation_with_result(context: dict[str, Any] | None) -> list[dict[str, A
 def test_answers_from_tool_results_and_cites_passages(context: dict[str, Any]) -> None:
     decision = run(conversation_with_result(context))
     assert decision.tool_calls == ()
-    assert "monthly_payment: 1199.1" in decision.content
+    assert "monthly_payment: 1,199.10" in decision.content
     assert "[kb/loans.md#2]" in decision.content
     assert "[kb/fees.md#1]" not in decision.content
 
 
 def test_tool_result_without_context_does_not_loop() -> None:
     decision = run(conversation_with_result(None))
-    assert decision.tool_calls == () and "1199.1" in decision.content
+    assert decision.tool_calls == () and "1,199.10" in decision.content
 
 
 def test_passages_answer_a_question_no_tool_fits() -> None:

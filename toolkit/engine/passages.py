@@ -23,12 +23,29 @@ _BRACKETED = re.compile(r"^[ \t>*-]*\[([^\[\]\s]{1,120})\][ \t]*[:\-–—]?[ \t
 _TEXT_KEYS = ("text", "content", "page_content", "snippet", "passage")
 
 
+_QUARANTINE_START = re.compile(r"\[QUARANTINED\b[^\]\n]*\]", re.IGNORECASE)
+_QUARANTINE_END = re.compile(r"\[END QUARANTINED[^\]\n]*\]", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Passage:
     """One retrieved passage."""
 
     id: str
     text: str
+
+    @property
+    def quarantined(self) -> bool:
+        """True when compliance quoted this passage as untrusted data (`[QUARANTINED ...]`)."""
+        return bool(_QUARANTINE_START.search(self.text))
+
+
+def _quarantined_regions(text: str) -> list[tuple[int, int]]:
+    regions = []
+    for start in _QUARANTINE_START.finditer(text):
+        end = _QUARANTINE_END.search(text, start.end())
+        regions.append((start.start(), end.end() if end else len(text)))
+    return regions
 
 
 def _from_json(text: str) -> list[Passage]:
@@ -67,14 +84,22 @@ def find_passages(text: str) -> list[Passage]:
         if from_json:
             return from_json
     passages: list[Passage] = []
-    matches = list(_BRACKETED.finditer(text))
+    # A bracketed line inside quarantined text is part of that text, never a new passage
+    # (an injected "[kb/x] ..." line must not pass for a trusted passage).
+    regions = _quarantined_regions(text)
+    matches = [
+        m
+        for m in _BRACKETED.finditer(text)
+        if not any(start < m.start() < end for start, end in regions)
+    ]
     for index, match in enumerate(matches):
         label = match.group(1)
         if not re.search(r"[A-Za-z0-9]", label):
             continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = (match.group(2) + text[match.end() : end]).strip()
-        body = body.split("\n\n")[0].strip()
+        if not _QUARANTINE_START.match(body):
+            body = body.split("\n\n")[0].strip()
         if body:
             passages.append(Passage(label, body))
     return passages
