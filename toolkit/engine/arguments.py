@@ -26,7 +26,9 @@ from toolkit.engine.spans import (
 
 __all__ = ["Filled", "fill_arguments"]
 
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DATE = re.compile(
+    r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"
+)  # no \\b: CJK counts as a word character
 _QUOTED = re.compile(r"[\"“「『]([^\"”」』]{1,500})[\"”」』]")
 _ID_TERMS = frozenset(
     [
