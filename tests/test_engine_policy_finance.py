@@ -255,7 +255,7 @@ def test_quarantined_passage_is_never_repeated(
     project = load_project(finance_dir)
     compliance = ComplianceEngine(project.rules, role=project.config.compliance.default_role)
     screened = compliance.filter_retrieved(found)
-    kept = [{"id": p.id, "text": p.text} for p in screened.passages or ()]
+    kept = [{"id": str(p.id), "text": p.text} for p in screened.passages or ()]
     assert any("[QUARANTINED by X0" in p["text"] for p in kept), "X0 must quote the notes"
     calls, answer = converse(
         engine, tools, finance[1], "What does Fund A return?", context=_context(kept)
