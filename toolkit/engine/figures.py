@@ -20,7 +20,14 @@ import json
 import math
 from typing import Any
 
-__all__ = ["format_number", "format_value", "is_fraction_field", "is_percent_field"]
+__all__ = [
+    "format_number",
+    "format_percent",
+    "format_value",
+    "is_empty",
+    "is_fraction_field",
+    "is_percent_field",
+]
 
 # Last word of a field name that marks a value in [0, 1] read as a share of a whole.
 _FRACTION_WORDS = frozenset(
