@@ -244,7 +244,7 @@ def test_defaults_and_fallbacks_are_not_extracted() -> None:
     [
         "Cash deposits of 9,500, 9,800 and 9,700 on 2026-03-02, 2026-03-03 and 2026-03-04 "
         "for customer C-1001.",
-        "客户C-1001在2026-03-02、2026-03-03和2026-03-04分别存入现金9500、9800和9700",  # noqa: RUF001
+        "客户C-1001在2026-03-02、2026-03-03和2026-03-04分别存入现金9500、9800和9700",
     ],
 )
 def test_array_items_do_not_take_digits_of_an_identifier(text: str) -> None:
@@ -271,3 +271,16 @@ def test_array_items_do_not_take_digits_of_an_identifier(text: str) -> None:
         ("C-1001", "2026-03-03", 9800),
         ("C-1001", "2026-03-04", 9700),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is my account number valid?",  # no identifier at all
+        "Is card 411111******1111 valid?",  # masked upstream: not readable
+        "Check IBAN GB****************5432",
+    ],
+)
+def test_identifier_properties_never_take_the_whole_request(text: str) -> None:
+    schema = obj({"value": {"type": "string", "description": "The account number."}}, ["value"])
+    assert fill_arguments(schema, text).missing == ["value"]

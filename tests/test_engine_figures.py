@@ -91,7 +91,9 @@ def test_format_value() -> None:
     assert format_value("note", None) == "null"
 
 
-@pytest.mark.parametrize(("value", "empty"), [(None, True), ("", True), ([], True), ({}, True),
-                                               (0, False), (False, False), ("x", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "empty"),
+    [(None, True), ("", True), ([], True), ({}, True), (0, False), (False, False), ("x", False)],
+)
 def test_is_empty(value: Any, empty: bool) -> None:
     assert is_empty(value) is empty

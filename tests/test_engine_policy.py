@@ -429,3 +429,16 @@ def test_close_matches_are_called_even_with_defaults_only() -> None:
     assert ask_generic("This work order needs a supervisor's decision.").tool_calls == (
         ("escalate", {}),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Is VIN 1HGCM8**********52 valid?", "masked before it reached me"),
+        ("校验VIN 1HGCM8**********52", "已被遮蔽"),
+        ("Is my VIN valid?", "Please provide them"),
+    ],
+)
+def test_masked_or_absent_identifiers_are_not_guessed(text: str, said: str) -> None:
+    decision = ask_generic(text)
+    assert decision.tool_calls == () and said in decision.content

@@ -314,3 +314,18 @@ def test_session_without_x_unit_reads_days_past_due(finance_dir: Path) -> None:
         session.close()
     assert [(c.name, c.args) for c in result.tool_calls] == [("ifrs9_stage", {"dpd": 45})]
     assert "stage: 2" in result.answer
+
+
+def test_session_masked_account_ids_are_not_guessed(finance_dir: Path) -> None:
+    """F-C1-IN masks PANs and IBANs before the engine sees them: no call on a fragment."""
+    from toolkit.agent import Session, load_project
+
+    session = Session(load_project(finance_dir), retrieve=False, response_cache=False)
+    try:
+        result = session.ask(
+            "Is IBAN GB82 WEST 1234 5698 7654 32 valid? And card 4111111111111111?"
+        )
+    finally:
+        session.close()
+    assert result.tool_calls == []
+    assert "masked" in result.answer and "4111111111111111" not in result.answer

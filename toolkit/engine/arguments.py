@@ -304,9 +304,9 @@ def _string_span(
         return (match.group(0), match.start(), match.end()) if match else None
     name_terms, description_terms = _property_terms(name, prop)
     if (name_terms | description_terms) & _ID_TERMS:
-        found = identifier(text, name)
-        if found is not None:
-            return found
+        # An identifier is one or nothing: the whole request is never an account number
+        # (and a masked one, "411111******1111", is not there to be read).
+        return identifier(text, name)
     if not required:
         return None
     quoted = _QUOTED.search(text)

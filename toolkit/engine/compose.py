@@ -169,12 +169,25 @@ def answer_from_results(
     return "\n".join(parts)
 
 
-def answer_missing(question: str, tool: str, missing: Sequence[tuple[str, str]]) -> str:
-    """Ask for the arguments a matching tool needs but the request does not give."""
+def answer_missing(
+    question: str, tool: str, missing: Sequence[tuple[str, str]], *, redacted: bool = False
+) -> str:
+    """Ask for the arguments a matching tool needs but the request does not give.
+
+    With `redacted`, say that part of the request was masked before it reached the engine
+    (a masked account number cannot be read back, so asking again would not help).
+    """
     chinese = is_chinese(question)
     described = ", ".join(f"{name} ({desc})" if desc else name for name, desc in missing)
     if chinese:
+        if redacted:
+            return f"请求中的部分内容在到达本引擎前已被遮蔽，无法读取 {tool} 所需的：{described}。"  # noqa: RUF001
         return f"要使用 {tool}，还需要以下信息：{described}。请补充后再问。"  # noqa: RUF001
+    if redacted:
+        return (
+            f"Part of the request was masked before it reached me, so I cannot read what "
+            f"{tool} needs: {described}."
+        )
     return f"To run {tool} I need: {described}. Please provide them and ask again."
 
 

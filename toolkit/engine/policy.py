@@ -45,6 +45,8 @@ _CLAUSE_END = re.compile(
     r"(?<=[?!;。？！；，、])\s*|(?<=[.,])\s+|\s+(?:and|or)\s+|(?:以及|和|及|或)",  # noqa: RUF001
     re.IGNORECASE,
 )
+# A value masked upstream (compliance redaction): a run of mask characters.
+_MASKED = re.compile(r"[*•●]{4,}|\[REDACTED[^\]]*\]", re.IGNORECASE)
 _EXAMPLES = re.compile(r"^\s*Examples?:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -272,7 +274,8 @@ def decide(request: ChatRequest) -> Decision:
             (name, str(properties.get(name, {}).get("description", "")).rstrip("."))
             for name in missing
         ]
-        return Decision(content=answer_missing(question, tool.name, described))
+        redacted = bool(_MASKED.search(question))
+        return Decision(content=answer_missing(question, tool.name, described, redacted=redacted))
     return Decision(content=answer_plain(question, passages, tool_names))
 
 
