@@ -3,8 +3,8 @@
 Recognised forms (the common ways agents inline retrieval results):
 ``<passage id="kb-1">text</passage>`` (also document/doc/source/chunk tags),
 a JSON list of objects with an ``id`` and a ``text``/``content``/``page_content`` field,
-and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines
-belong to the passage above).
+and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines and
+paragraphs belong to the passage above, up to a Markdown heading or a question).
 """
 
 from __future__ import annotations
@@ -99,10 +99,31 @@ def find_passages(text: str) -> list[Passage]:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = (match.group(2) + text[match.end() : end]).strip()
         if not _QUARANTINE_START.match(body):
-            body = body.split("\n\n")[0].strip()
+            body = _own_paragraphs(body)
         if body:
             passages.append(Passage(label, body))
     return passages
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_HEADING = re.compile(r"^#{1,6}\s")
+_QUESTION = re.compile(r"^(?:question|q|问题)\s*[:：]|[?？]$", re.IGNORECASE)  # noqa: RUF001
+
+
+def _own_paragraphs(body: str) -> str:
+    """A passage's paragraphs, blank lines kept, up to a Markdown heading.
+
+    A heading starts the next context section; a question as the very last paragraph is the
+    user's, not the passage's.
+    """
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+    kept: list[str] = []
+    for number, paragraph in enumerate(paragraphs):
+        last = number == len(paragraphs) - 1
+        if kept and (_HEADING.match(paragraph) or (last and _QUESTION.search(paragraph))):
+            break
+        kept.append(paragraph)
+    return "\n\n".join(kept)
 
 
 def strip_passages(text: str) -> str:
