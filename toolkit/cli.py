@@ -197,6 +197,39 @@ def cache_analyze(
     typer.echo(f"achieved / ideal  {report.ratio:.3f}")
 
 
+@app.command("ask")
+def ask(
+    args: Annotated[
+        list[str], typer.Argument(help="[PROJECT_DIR] QUESTION: the project folder is optional.")
+    ],
+    role: Annotated[str | None, typer.Option("--role", help="The caller's role.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+) -> None:
+    """Ask the project's agent one question and show the answer, tool calls and tokens."""
+    from rich.console import Console
+
+    from toolkit.agent import Session, load_project
+    from toolkit.agent.console import print_result
+    from toolkit.config import resolve_endpoint
+    from toolkit.errors import UsageError
+
+    if len(args) > 2:
+        raise UsageError("toolkit ask takes [PROJECT_DIR] QUESTION; quote the question.")
+    project_dir, question = (Path(args[0]), args[1]) if len(args) == 2 else (Path(), args[0])
+    project = load_project(project_dir)
+    session = Session(
+        project, role=role, endpoint=resolve_endpoint(project.config, endpoint, model)
+    )
+    try:
+        result = session.ask(question)
+    finally:
+        session.close()
+    print_result(Console(highlight=False), result)
+
+
 @app.command("eval")
 def eval_command(
     project_dir: Annotated[Path, typer.Argument(help="The generated project's folder.")] = Path(),
