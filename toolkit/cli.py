@@ -64,7 +64,7 @@ def new(
     industry: Annotated[str, typer.Argument(help="Template name, e.g. finance.")],
     output_dir: Annotated[
         Path, typer.Option("-o", "--output-dir", help="Folder to create the project in.")
-    ] = Path("."),
+    ] = Path(),
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Take defaults instead of prompting.")
     ] = False,

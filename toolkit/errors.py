@@ -12,6 +12,7 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
     ├── EmbeddingModelMissingError(FileNotFoundError)  the offline model's package is not installed
     ├── EmbeddingServiceError(RuntimeError) an embeddings endpoint failed or answered nonsense
     ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
@@ -35,6 +36,7 @@ __all__ = [
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
+    "ToolDefinitionError",
     "ToolkitError",
     "UsageError",
 ]
@@ -122,6 +124,15 @@ class ConfigError(ToolkitError, ValueError):
             where += f" (key {key!r})"
         super().__init__(f"{where}: {problem}. Edit the file and run the command again.")
 
+
+class ToolDefinitionError(ToolkitError, TypeError):
+    """A function decorated with ``@domain_tool`` cannot be offered as a tool."""
+
+    def __init__(self, *, tool: str, problem: str) -> None:
+        self.tool = tool
+        super().__init__(
+            f"Domain tool {tool!r} is declared wrongly: {problem}. "
+            "Fix the function in the project's tools.py."
 
 class EmbeddingModelMissingError(ToolkitError, FileNotFoundError):
     """The offline embedding model's files are not installed."""

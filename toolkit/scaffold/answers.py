@@ -156,7 +156,7 @@ def _render_default(template: TemplateInfo, raw: Any, so_far: Mapping[str, Any])
 
     env = StrictEnvironment(context={"cookiecutter": template.context})
     try:
-        return env.from_string(raw).render(cookiecutter=dict(so_far))
+        return str(env.from_string(raw).render(cookiecutter=dict(so_far)))
     except Exception as exc:  # a broken template expression is the template's fault
         raise TemplateError(
             template=template.name, problem=f"default {raw!r} fails to render: {exc}"

@@ -48,7 +48,9 @@ def _load(path: Path) -> TemplateInfo:
     try:
         context = json.loads(context_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TemplateError(template=path.name, problem=f"cannot read {context_file}: {exc}") from exc
+        raise TemplateError(
+            template=path.name, problem=f"cannot read {context_file}: {exc}"
+        ) from exc
     meta = context.get("_toolkit")
     if not isinstance(context, dict) or not isinstance(meta, dict):
         raise TemplateError(template=path.name, problem="cookiecutter.json has no _toolkit block")

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-
-import yaml
 
 from toolkit.errors import AnswerError, ConfigError
 from toolkit.scaffold.answers import Prompter, resolve_answers
 from toolkit.scaffold.catalog import get_template
 from toolkit.scaffold.render import RenderResult, render_project
+from toolkit.yamlfile import read_yaml
 
 __all__ = ["create_project", "parse_set_options", "read_answers_file"]
-
-_MAX_ANSWERS_BYTES = 64 * 1024
 
 
 def parse_set_options(items: Iterable[str]) -> dict[str, object]:
@@ -36,17 +32,7 @@ def parse_set_options(items: Iterable[str]) -> dict[str, object]:
 
 def read_answers_file(path: Path) -> dict[str, object]:
     """Read answers from a YAML (or JSON) mapping of answer names to values."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(file=str(path), problem=f"cannot be read ({exc.strerror})") from exc
-    if len(raw) > _MAX_ANSWERS_BYTES:
-        raise ConfigError(file=str(path), problem=f"is larger than {_MAX_ANSWERS_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(file=str(path), problem=f"is not valid YAML/JSON: {exc}") from exc
+    data = read_yaml(path).data
     if isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping):
         data = data["answers"]  # accept a project's own .toolkit/answers.yaml
     if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):

@@ -10,7 +10,6 @@ and a template file the user changed is backed up before it is replaced.
 from __future__ import annotations
 
 import filecmp
-import os
 import shutil
 import tempfile
 import time
@@ -96,7 +95,9 @@ def _merge_into(staged: Path, target: Path, files: list[Path], result: RenderRes
             )
         if dest.exists():
             if dest.is_dir():
-                raise RenderError(template="?", problem=f"{dest} is a folder, the template has a file")
+                raise RenderError(
+                    template="?", problem=f"{dest} is a folder, the template has a file"
+                )
             if filecmp.cmp(source, dest, shallow=False):
                 continue
             backup = backup_root / rel
@@ -108,7 +109,7 @@ def _merge_into(staged: Path, target: Path, files: list[Path], result: RenderRes
         else:
             result.created.append(rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, dest)
+        source.replace(dest)
 
 
 def render_project(
@@ -147,7 +148,9 @@ def render_project(
         except ToolkitError:
             raise
         except Exception as exc:
-            raise RenderError(template=template.name, problem=f"{type(exc).__name__}: {exc}") from exc
+            raise RenderError(
+                template=template.name, problem=f"{type(exc).__name__}: {exc}"
+            ) from exc
         if rendered.resolve().parent != staging.resolve():
             raise RenderError(template=template.name, problem="the project folder escapes -o")
         _write_answers(rendered, template, answers)
@@ -156,7 +159,7 @@ def render_project(
         if target.exists():
             _merge_into(rendered, target, files, result)
         else:
-            os.rename(rendered, target)
+            rendered.rename(target)
             result.created = files
         return result
     finally:

@@ -1,0 +1,13 @@
+"""Shared fixtures for {{ cookiecutter.project_slug }}'s tests."""
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project_dir() -> Path:
+    """The project's root folder."""
+    return PROJECT_DIR

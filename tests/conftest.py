@@ -1,0 +1,20 @@
+"""Shared fixtures for the toolkit's own tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test depends on the caller's token-service settings."""
+    for name in list(os.environ):
+        if name.startswith("TOOLKIT_"):
+            monkeypatch.delenv(name)
+    yield

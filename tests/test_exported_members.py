@@ -1,0 +1,80 @@
+"""Pin each subpackage's public surface."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC = {
+    "toolkit": ["__version__"],
+    "toolkit.scaffold": [
+        "ANSWERS_FILE",
+        "Answers",
+        "Prompter",
+        "RenderResult",
+        "TemplateInfo",
+        "answers_model",
+        "build_context",
+        "create_project",
+        "get_template",
+        "list_templates",
+        "parse_set_options",
+        "read_answers_file",
+        "render_project",
+        "resolve_answers",
+        "templates_root",
+    ],
+    "toolkit.config": [
+        "CONFIG_FILE",
+        "BudgetConfig",
+        "ComplianceConfig",
+        "EndpointConfig",
+        "EvaluationConfig",
+        "ProjectConfig",
+        "ProjectInfo",
+        "RetrievalConfig",
+        "Thresholds",
+        "TokenServiceConfig",
+    ],
+    "toolkit.tooling": [
+        "SPEC_ATTRIBUTE",
+        "ToolSpec",
+        "as_langchain_tools",
+        "collect_tools",
+        "domain_tool",
+        "openai_tool_schema",
+        "spec_of",
+    ],
+    "toolkit.errors": [
+        "AnswerError",
+        "ConfigError",
+        "RenderError",
+        "TargetExistsError",
+        "TemplateError",
+        "TemplateNotFoundError",
+        "ToolDefinitionError",
+        "ToolkitError",
+        "UsageError",
+        # retrieval
+        "EmbedderMismatchError",
+        "EmbeddingModelMissingError",
+        "EmbeddingServiceError",
+        "KnowledgeFolderError",
+        "StoreUnavailableError",
+    ],
+}
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC))
+def test_public_names(module: str) -> None:
+    mod = importlib.import_module(module)
+    assert sorted(mod.__all__) == sorted(PUBLIC[module])
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
+
+
+def test_errors_share_one_root() -> None:
+    errors = importlib.import_module("toolkit.errors")
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), errors.ToolkitError)
