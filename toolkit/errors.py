@@ -133,6 +133,8 @@ class ToolDefinitionError(ToolkitError, TypeError):
         super().__init__(
             f"Domain tool {tool!r} is declared wrongly: {problem}. "
             "Fix the function in the project's tools.py."
+        )
+
 
 class EmbeddingModelMissingError(ToolkitError, FileNotFoundError):
     """The offline embedding model's files are not installed."""
