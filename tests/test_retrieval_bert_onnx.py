@@ -25,7 +25,7 @@ def _write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
 
 
 def test_read_safetensors_round_trips(tmp_path: Path) -> None:
-    tensors = {
+    tensors: dict[str, np.ndarray] = {
         "w": np.arange(6, dtype=np.float32).reshape(2, 3),
         "ids": np.array([[7, 8]], dtype=np.int64),
     }
@@ -41,7 +41,7 @@ def test_unsupported_dtype_is_named(tmp_path: Path) -> None:
     header = {"x": {"dtype": "BF16", "shape": [1], "data_offsets": [0, 2]}}
     encoded = json.dumps(header).encode()
     (tmp_path / "m.safetensors").write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"\0\0")
-    with pytest.raises(ValueError, match="'x'.*BF16"):
+    with pytest.raises(ValueError, match=r"'x'.*BF16"):
         read_safetensors(tmp_path / "m.safetensors")
 
 
@@ -49,13 +49,22 @@ def test_unsupported_dtype_is_named(tmp_path: Path) -> None:
     ("config", "expected"),
     [
         (
-            {"hidden_size": 384, "num_attention_heads": 12, "num_hidden_layers": 6,
-             "intermediate_size": 1536},
+            {
+                "hidden_size": 384,
+                "num_attention_heads": 12,
+                "num_hidden_layers": 6,
+                "intermediate_size": 1536,
+            },
             BertShape(384, 12, 6, 1536, 1e-12),
         ),
         (
-            {"hidden_size": 768, "num_attention_heads": 12, "num_hidden_layers": 12,
-             "intermediate_size": 3072, "layer_norm_eps": 1e-5},
+            {
+                "hidden_size": 768,
+                "num_attention_heads": 12,
+                "num_hidden_layers": 12,
+                "intermediate_size": 3072,
+                "layer_norm_eps": 1e-5,
+            },
             BertShape(768, 12, 12, 3072, 1e-5),
         ),
     ],
@@ -67,6 +76,11 @@ def test_shape_from_config(config: dict[str, object], expected: BertShape) -> No
 def test_other_activations_are_refused() -> None:
     with pytest.raises(ValueError, match="relu"):
         BertShape.from_config(
-            {"hidden_size": 8, "num_attention_heads": 2, "num_hidden_layers": 1,
-             "intermediate_size": 16, "hidden_act": "relu"}
+            {
+                "hidden_size": 8,
+                "num_attention_heads": 2,
+                "num_hidden_layers": 1,
+                "intermediate_size": 16,
+                "hidden_act": "relu",
+            }
         )

@@ -38,7 +38,8 @@ SENTENCES = [
     "Code: `def f(x): return x ** 2` and numbers 3.14159, 2,718, -42%.",
     " ".join(
         f"Sentence {i} of a long maintenance procedure describes torque, inspection and "
-        "lubrication steps for the gearbox bearings." for i in range(40)
+        "lubrication steps for the gearbox bearings."
+        for i in range(40)
     ),
 ]
 

@@ -143,13 +143,12 @@ def sync_folder(
     for doc in documents:
         before = stored.pop(doc.doc_id, None)
         ids = {chunk.id for chunk in doc.chunks}
-        if before is None:
-            counts["added"] += 1
-        elif before.ids == ids and before.hashes == {doc.content_hash}:
+        if before is not None and before.ids == ids and before.hashes == {doc.content_hash}:
             counts["unchanged"] += 1
             continue
-        else:
-            counts["updated"] += 1
+        # Only part of this very version is stored: an add that was interrupted.
+        partial = before is not None and before.hashes == {doc.content_hash} and before.ids < ids
+        counts["added" if before is None or partial else "updated"] += 1
         kept = before.ids if before is not None else set()
         for chunk in doc.chunks:
             (to_relabel if chunk.id in kept else to_embed).append((doc, chunk))

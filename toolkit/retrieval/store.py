@@ -10,11 +10,12 @@ vectors from another model.
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import EmbedderMismatchError, StoreUnavailableError
+from toolkit.errors import EmbedderMismatchError, StoreUnavailableError, UsageError
 from toolkit.retrieval.embedder import Embedder
 from toolkit.retrieval.ingest import IngestReport, ProgressCallback, sync_folder
 
@@ -22,6 +23,7 @@ __all__ = ["DEFAULT_STORE_PATH", "KnowledgeStore", "Passage"]
 
 DEFAULT_STORE_PATH = Path(".toolkit/chroma")
 _EMBEDDER_KEY = "toolkit_embedder"
+_COLLECTION_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]")
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,11 @@ def _settings() -> Any:
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
-def _server_client(url: str) -> Any:
+def _server_client(url: str) -> tuple[Any, list[Any]]:
+    """Connect to a Chroma server; also return the chromadb systems this created."""
     import chromadb
     import httpx
+    from chromadb.api.shared_system_client import SharedSystemClient
 
     try:
         parsed = httpx.URL(url)
@@ -70,15 +74,48 @@ def _server_client(url: str) -> Any:
     except (ValueError, httpx.InvalidURL) as exc:
         raise StoreUnavailableError(url=url, problem=f"invalid URL: {exc}") from exc
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    before = dict(SharedSystemClient._identifier_to_system)
+    client = None
     try:
         client = chromadb.HttpClient(
             host=parsed.host, port=port, ssl=parsed.scheme == "https", settings=_settings()
         )
         client.heartbeat()
     except Exception as exc:  # chromadb wraps transport errors in several types
+        _release(client, _new_systems(before))
         problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise StoreUnavailableError(url=url, problem=problem) from exc
-    return client
+    return client, _new_systems(before)
+
+
+def _new_systems(before: dict[str, Any]) -> list[Any]:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    return [
+        system
+        for key, system in SharedSystemClient._identifier_to_system.items()
+        if before.get(key) is not system
+    ]
+
+
+def _release(client: Any, systems: list[Any]) -> None:
+    """Close a client and the HTTP sessions of the chromadb systems created for it.
+
+    chromadb's HTTP client opens one system per client (plus one for its admin
+    client) and does not close their connection pools on ``close()``.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    if client is not None:
+        client.close()
+    registry = SharedSystemClient._identifier_to_system
+    for system in systems:
+        for key in [key for key, known in registry.items() if known is system]:
+            del registry[key]
+        for component in system.components():
+            session = getattr(component, "_session", None)
+            if session is not None and hasattr(session, "close"):
+                session.close()
 
 
 class KnowledgeStore:
@@ -109,6 +146,11 @@ class KnowledgeStore:
     ) -> None:
         if sum(option is not None for option in (path, url, client)) > 1:
             raise ValueError("give at most one of path, url and client")
+        if not _COLLECTION_NAME.fullmatch(collection):
+            raise UsageError(
+                f"Collection name {collection!r} is not allowed: use 3-63 letters, digits, "
+                "'.', '_' or '-', starting and ending with a letter or digit."
+            )
         if embeddings is None:
             from toolkit.retrieval.offline import OfflineEmbeddings
 
@@ -117,10 +159,11 @@ class KnowledgeStore:
         self.name = collection
         self.location = url or str(Path(path) if path is not None else DEFAULT_STORE_PATH)
         self._owns_client = client is None
+        self._systems: list[Any] = []
         if client is not None:
             self.location = "(injected client)"
         elif url is not None:
-            client = _server_client(url)
+            client, self._systems = _server_client(url)
         else:
             import chromadb
 
@@ -128,9 +171,13 @@ class KnowledgeStore:
             folder.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(folder), settings=_settings())
         self.client = client
-        if rebuild:
-            self._drop()
-        self.collection = self._open()
+        try:
+            if rebuild:
+                self._drop()
+            self.collection = self._open()
+        except BaseException:
+            self.close()
+            raise
 
     def _open(self) -> Any:
         from chromadb.errors import NotFoundError
@@ -163,18 +210,8 @@ class KnowledgeStore:
         """Release the client (file handles, HTTP connections) if this store created it."""
         if not self._owns_client:
             return
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        server = getattr(self.client, "_server", None)
-        self.client.close()
-        identifier = getattr(self.client, "_identifier", None)
-        # chromadb shares one system (and one HTTP session) per location; close the
-        # session only once the last client using it is gone.
-        if identifier not in SharedSystemClient._identifier_to_system:
-            session = getattr(server, "_session", None)
-            if session is not None:
-                session.close()
         self._owns_client = False
+        _release(self.client, self._systems)
 
     def __enter__(self) -> KnowledgeStore:
         return self
