@@ -68,7 +68,9 @@ def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
         if dtype is None:
             raise ValueError(f"{path}: tensor {name!r} has unsupported dtype {info['dtype']}")
         start, end = info["data_offsets"]
-        array = np.frombuffer(raw[base + start : base + end], dtype=dtype)
+        count = (end - start) // np.dtype(dtype).itemsize
+        # A view into the file's bytes, not a copy: the weights are read once.
+        array = np.frombuffer(raw, dtype=dtype, count=count, offset=base + start)
         tensors[name] = array.reshape(info["shape"])
     return tensors
 
@@ -89,13 +91,13 @@ def build_sentence_encoder(
     from onnx import TensorProto, helper, numpy_helper
 
     nodes: list[Any] = []
-    inits: list[Any] = []
+    inits: list[tuple[str, npt.NDArray[Any]]] = []
 
     def w(name: str) -> npt.NDArray[np.float32]:
         return np.asarray(weights[prefix + name], dtype=np.float32)
 
     def const(name: str, value: npt.NDArray[Any]) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        inits.append((name, value))
         return name
 
     def node(op: str, inputs: list[str], output: str, **attrs: Any) -> str:
@@ -184,7 +186,6 @@ def build_sentence_encoder(
                 "sentence_embedding", TensorProto.FLOAT, ["batch", shape.hidden]
             )
         ],
-        initializer=inits,
     )
     model = helper.make_model(
         graph,
@@ -192,5 +193,10 @@ def build_sentence_encoder(
         producer_name="industry-agent-toolkit",
         producer_version=str(GRAPH_VERSION),
     )
+    # Added one by one to the model's own graph (make_graph and make_model copy what
+    # they are given) to keep the peak memory of the build near one copy of the weights.
+    for name, value in inits:
+        model.graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+    inits.clear()
     model.ir_version = 8
     return bytes(model.SerializeToString())
