@@ -100,7 +100,9 @@ def test_cli_ingest_prints_warnings_and_a_summary(tmp_path: Path) -> None:
     assert "9 documents, " in first.output and "9 added" in first.output
     second = runner.invoke(app, ["ingest", str(project)])
     assert "9 unchanged; 0 chunks embedded" in second.output
-    (project / "toolkit.yaml").write_text("retrieval:\n  collection: acme-kb\n  embeddings: hashing\n")
+    (project / "toolkit.yaml").write_text(
+        "retrieval:\n  collection: acme-kb\n  embeddings: hashing\n"
+    )
     refused = runner.invoke(app, ["ingest", str(project)])
     assert refused.exit_code == 1
     assert "toolkit ingest --rebuild" in str(refused.exception)

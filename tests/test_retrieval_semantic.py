@@ -42,11 +42,12 @@ QUERIES = {
         "How do we make sure a machine cannot switch on while someone repairs it?"
     ),
 }
-STOPWORDS = set(
+STOPWORD_TEXT = (
     "the and for are can does how what why when which who whom should would could might "
     "that this with from into while there their they them out has have been being not "
-    "our its make sure".split()
+    "our its make sure"
 )
+STOPWORDS = set(STOPWORD_TEXT.split())
 
 
 def _content_words(text: str) -> set[str]:
@@ -77,9 +78,7 @@ def offline() -> Iterator[OfflineEmbeddings]:
 @pytest.mark.parametrize(("doc_id", "query"), sorted(QUERIES.items()))
 def test_queries_share_no_keyword_with_their_target(doc_id: str, query: str) -> None:
     document = _content_words((KNOWLEDGE / doc_id).read_text(encoding="utf-8"))
-    shared = {
-        q for q in _content_words(query) for d in document if q == d or q[:4] == d[:4]
-    }
+    shared = {q for q in _content_words(query) for d in document if q == d or q[:4] == d[:4]}
     assert not shared, f"{doc_id}: the query shares {shared}"
 
 
