@@ -113,6 +113,141 @@ def new(
         console.print(f"  {step}", markup=False)
 
 
+cache_app = typer.Typer(
+    help="Prefix-cache tools: replay traces, compare with the ideal.", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    block_size: Annotated[int, typer.Option(help="Prefix-cache block size in tokens.")] = 16,
+    capacity_tokens: Annotated[
+        int, typer.Option(help="Prefix-cache capacity in tokens (LRU beyond it).")
+    ] = 1_048_576,
+    latency: Annotated[
+        str | None,
+        typer.Option(help="Simulated latency 'a,b,c' in seconds: TTFT = a + b*uncached, c/token."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int, typer.Option(help="Reject request bodies larger than this (HTTP 400).")
+    ] = 8 * 1024 * 1024,
+    model: Annotated[str, typer.Option(help="Model id to report.")] = "toolkit-local",
+    tokenizer: Annotated[str, typer.Option(help="Tokenizer: qwen (default) or qwen3.6.")] = "qwen",
+) -> None:
+    """Serve the embedded engine over OpenAI-compatible HTTP (deterministic, not an LLM)."""
+    from toolkit.engine import LatencyModel, LocalEngine
+    from toolkit.engine.server import serve as run_server
+    from toolkit.errors import UsageError
+
+    try:
+        latency_model = LatencyModel.parse(latency) if latency else None
+    except ValueError as exc:
+        raise UsageError(f"--latency: {exc}") from exc
+    if block_size < 1 or capacity_tokens < 0 or max_body_bytes < 1:
+        raise UsageError(
+            "--block-size and --max-body-bytes must be positive, --capacity-tokens >= 0."
+        )
+    engine = LocalEngine(
+        tokenizer=tokenizer,
+        block_size=block_size,
+        capacity_tokens=capacity_tokens,
+        latency=latency_model,
+        model=model,
+    )
+    typer.echo(f"toolkit engine serving {model} on http://{host}:{port}/v1 (Ctrl+C to stop)")
+    run_server(engine, host=host, port=port, max_body_bytes=max_body_bytes)
+
+
+@cache_app.command("analyze")
+def cache_analyze(
+    trace: Annotated[Path, typer.Argument(help="JSONL file, one request body per line.")],
+    workers: Annotated[int, typer.Option(help="Number of workers, each with its own cache.")] = 1,
+    routing: Annotated[str, typer.Option(help="affinity or round-robin.")] = "affinity",
+    block_size: Annotated[int, typer.Option(help="Block size in tokens.")] = 16,
+    capacity_tokens: Annotated[
+        int, typer.Option(help="Per-worker cache capacity in tokens.")
+    ] = 1_048_576,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Replay a recorded trace: achieved prefix-cache hit rate, ideal, and their ratio."""
+    import json
+
+    from toolkit.engine.analyze import analyze_trace, read_trace
+
+    report = analyze_trace(
+        read_trace(trace),
+        workers=workers,
+        routing=routing,
+        block_size=block_size,
+        capacity_tokens=capacity_tokens,
+        source=str(trace),
+    )
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), sort_keys=True))
+        return
+    typer.echo(
+        f"requests {report.requests}, prompt tokens {report.prompt_tokens}, "
+        f"workers {report.workers} ({report.routing})"
+    )
+    typer.echo(f"achieved hit rate {report.hit_rate:.1%} ({report.hit_tokens} tokens)")
+    typer.echo(f"ideal hit rate    {report.ideal_rate:.1%} ({report.ideal_hit_tokens} tokens)")
+    typer.echo(f"achieved / ideal  {report.ratio:.3f}")
+
+
+@app.command("eval")
+def eval_command(
+    project_dir: Annotated[Path, typer.Argument(help="The generated project's folder.")] = Path(),
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report-dir", help="Where to write the reports (default: toolkit.yaml)."),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Cases run at once.")
+    ] = 8,
+    repeats: Annotated[
+        int, typer.Option("--repeats", min=1, help="Runs per case; pass^k is reported.")
+    ] = 1,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option("--compare", help="An earlier report.json to show deltas against."),
+    ] = None,
+) -> None:
+    """Run the project's evaluation cases; exit 1 when a threshold in toolkit.yaml fails."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from toolkit.evals.command import evaluate_project
+    from toolkit.evals.console import print_summary
+
+    console = Console(highlight=False)
+    with Progress(
+        TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        task = progress.add_task("cases", total=None)
+        outcome = evaluate_project(
+            project_dir,
+            report_dir=report_dir,
+            concurrency=concurrency,
+            repeats=repeats,
+            endpoint_url=endpoint,
+            model=model,
+            compare=compare,
+            on_start=lambda total: progress.update(task, total=total),
+            on_result=lambda _result: progress.advance(task),
+        )
+    print_summary(console, outcome.report, outcome.threshold_failures)
+    console.print(f"Reports written to {outcome.paths['json'].parent}", markup=False)
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
 @app.command("ingest")
 def ingest(
     project_dir: Annotated[
@@ -159,3 +294,51 @@ def main() -> None:
 
         Console(stderr=True, highlight=False).print(Text("error: ", style="bold red") + str(exc))
         sys.exit(1)
+
+
+tokens_app = typer.Typer(
+    name="tokens",
+    help="Token-service client: usage and spend recorded in a ledger.",
+    no_args_is_help=True,
+)
+app.add_typer(tokens_app)
+
+
+@tokens_app.command("usage")
+def tokens_usage(
+    ledger: Annotated[Path, typer.Option("--ledger", help="The ledger's SQLite file.")],
+    by: Annotated[
+        str,
+        typer.Option(help="Group by project, tenant, session, endpoint, day, model or status."),
+    ] = "tenant",
+    day: Annotated[str | None, typer.Option(help="Only this UTC day (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show calls, tokens (cached included), cache hit rate and cost from a ledger."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from toolkit.tokens.report import usage_report
+
+    rows = usage_report(ledger, by=by, day=day)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"Token usage by {by}")
+    columns = [
+        by,
+        "calls",
+        "errors",
+        "prompt_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "cache_hit_rate",
+        "cost",
+    ]
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(row[column]) for column in columns))
+    Console().print(table)

