@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from toolkit.config import CONFIG_FILE, ProjectConfig
 from toolkit.errors import ConfigError
 from toolkit.retrieval.embedder import Embedder
 from toolkit.retrieval.ingest import IngestReport, ProgressCallback
 from toolkit.retrieval.store import KnowledgeStore
 
 __all__ = ["ProjectRetrieval", "ingest_project", "open_project_store"]
-
-_CONFIG_FILE = "toolkit.yaml"
-
 
 @dataclass(frozen=True)
 class ProjectRetrieval:
@@ -32,70 +27,22 @@ class ProjectRetrieval:
 
 
 def _project_settings(project_dir: Path) -> ProjectRetrieval:
-    # Stand-in for toolkit.config.ProjectConfig (same keys, same defaults) until it is
-    # wired in here: reads only the `retrieval` section of toolkit.yaml.
-    path = project_dir / _CONFIG_FILE
-    if not path.is_file():
+    """Read the ``retrieval`` section of ``toolkit.yaml`` through ``ProjectConfig``."""
+    retrieval = ProjectConfig.load(project_dir).retrieval
+    if retrieval.chunk_overlap >= retrieval.chunk_size:
         raise ConfigError(
-            file=str(path), problem="does not exist; run the command inside a generated project"
-        )
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(file=str(path), problem=f"is not valid YAML ({exc})") from exc
-    section = data.get("retrieval", {}) if isinstance(data, dict) else None
-    if not isinstance(section, dict):
-        raise ConfigError(file=str(path), key="retrieval", problem="must be a mapping")
-    defaults = ProjectRetrieval(Path("knowledge"), Path(".toolkit/chroma"))
-
-    def text(key: str, default: str | None) -> str | None:
-        value = section.get(key, default)
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(file=str(path), key=f"retrieval.{key}", problem="must be a string")
-        return value
-
-    def number(key: str, default: int, low: int, high: int) -> int:
-        value = section.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ConfigError(
-                file=str(path),
-                key=f"retrieval.{key}",
-                problem=f"must be a whole number from {low} to {high}, got {value!r}",
-            )
-        return value
-
-    def inside(key: str, default: Path) -> Path:
-        value = text(key, str(default)) or str(default)
-        relative = Path(value)
-        if relative.is_absolute() or ".." in relative.parts:
-            raise ConfigError(
-                file=str(path),
-                key=f"retrieval.{key}",
-                problem=f"{value!r} must be a relative path inside the project folder",
-            )
-        return project_dir / relative
-
-    chunk_size = number("chunk_size", defaults.chunk_size, 100, 8000)
-    chunk_overlap = number("chunk_overlap", defaults.chunk_overlap, 0, 2000)
-    if chunk_overlap >= chunk_size:
-        raise ConfigError(
-            file=str(path), key="retrieval.chunk_overlap", problem="must be less than chunk_size"
-        )
-    embeddings = text("embeddings", defaults.embeddings) or defaults.embeddings
-    if embeddings not in ("offline", "endpoint", "hashing"):
-        raise ConfigError(
-            file=str(path),
-            key="retrieval.embeddings",
-            problem=f"must be offline, endpoint or hashing, got {embeddings!r}",
+            file=str(project_dir / CONFIG_FILE),
+            key="retrieval.chunk_overlap",
+            problem=f"must be less than chunk_size ({retrieval.chunk_size})",
         )
     return ProjectRetrieval(
-        knowledge_dir=inside("knowledge_dir", defaults.knowledge_dir),
-        store_path=inside("store_path", defaults.store_path),
-        url=text("url", None),
-        collection=text("collection", defaults.collection) or defaults.collection,
-        embeddings=embeddings,
-        chunk_size=chunk_size,
-        chunk_overlap=chunk_overlap,
+        knowledge_dir=project_dir / retrieval.knowledge_dir,
+        store_path=project_dir / retrieval.store_path,
+        url=retrieval.url,
+        collection=retrieval.collection,
+        embeddings=retrieval.embeddings,
+        chunk_size=retrieval.chunk_size,
+        chunk_overlap=retrieval.chunk_overlap,
     )
 
 
@@ -106,7 +53,7 @@ def _embedder(settings: ProjectRetrieval, project_dir: Path) -> Embedder:
         return HashingEmbeddings()
     if settings.embeddings == "endpoint":
         raise ConfigError(
-            file=str(project_dir / _CONFIG_FILE),
+            file=str(project_dir / CONFIG_FILE),
             key="retrieval.embeddings",
             problem="'endpoint' needs an embedding model name and dimension, which toolkit.yaml "
             "cannot carry yet; use 'offline', or build a KnowledgeStore with "
