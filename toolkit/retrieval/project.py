@@ -13,6 +13,7 @@ from toolkit.retrieval.store import KnowledgeStore
 
 __all__ = ["ProjectRetrieval", "ingest_project", "open_project_store"]
 
+
 @dataclass(frozen=True)
 class ProjectRetrieval:
     """The ``retrieval`` settings of a project, with paths resolved against it."""
