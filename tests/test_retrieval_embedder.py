@@ -9,7 +9,6 @@ from langchain_tests.integration_tests import EmbeddingsIntegrationTests
 
 from toolkit.retrieval import EndpointEmbeddings, HashingEmbeddings, OfflineEmbeddings
 
-
 # The project runs pytest-asyncio in strict mode; mark the standard async tests in place
 # (the same function objects, so the suite's "no overrides" check still holds).
 for _name in ("test_aembed_query", "test_aembed_documents"):
