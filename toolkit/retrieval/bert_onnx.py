@@ -77,8 +77,13 @@ def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
 
 def build_sentence_encoder(
     weights: dict[str, npt.NDArray[Any]], shape: BertShape, *, prefix: str = ""
-) -> bytes:
-    """Serialise an ONNX model: ``input_ids``, ``attention_mask`` -> ``sentence_embedding``.
+) -> tuple[bytes, dict[str, npt.NDArray[Any]]]:
+    """Build an ONNX model: ``input_ids``, ``attention_mask`` -> ``sentence_embedding``.
+
+    The weight matrices are not copied into the model: they are declared as
+    external data and returned beside it, to be handed to onnxruntime with
+    ``SessionOptions.add_external_initializers``. That keeps the peak memory of
+    loading near one copy of the weights.
 
     Args:
         weights: BERT tensors by their Hugging Face names.
@@ -86,7 +91,8 @@ def build_sentence_encoder(
         prefix: Name prefix of the tensors (``"bert."`` in some checkpoints).
 
     Returns:
-        The serialised ``ModelProto``, ready for ``onnxruntime.InferenceSession``.
+        The serialised ``ModelProto`` and its external initializers by name
+        (C-contiguous float32 arrays that must outlive the session).
     """
     from onnx import TensorProto, helper, numpy_helper
 
@@ -193,10 +199,25 @@ def build_sentence_encoder(
         producer_name="industry-agent-toolkit",
         producer_version=str(GRAPH_VERSION),
     )
-    # Added one by one to the model's own graph (make_graph and make_model copy what
-    # they are given) to keep the peak memory of the build near one copy of the weights.
+    external: dict[str, npt.NDArray[Any]] = {}
     for name, value in inits:
-        model.graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        if value.size < 4096:
+            model.graph.initializer.append(numpy_helper.from_array(value, name))
+            continue
+        array = np.ascontiguousarray(value)
+        external[name] = array
+        stub = model.graph.initializer.add()
+        stub.name = name
+        stub.data_type = TensorProto.FLOAT
+        stub.dims.extend(array.shape)
+        stub.data_location = TensorProto.EXTERNAL
+        for key, text in (
+            ("location", "in-memory"),
+            ("offset", "0"),
+            ("length", str(array.nbytes)),
+        ):
+            entry = stub.external_data.add()
+            entry.key, entry.value = key, text
     inits.clear()
     model.ir_version = 8
-    return bytes(model.SerializeToString())
+    return model.SerializeToString(), external

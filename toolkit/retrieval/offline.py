@@ -81,6 +81,7 @@ class OfflineEmbeddings(Embedder):
         self.model_dir = self._locate()
         self._lock = threading.Lock()
         self._session: Any = None
+        self._external: Any = None
         self._tokenizer: Any = None
 
     def _locate(self) -> Path:
@@ -108,11 +109,16 @@ class OfflineEmbeddings(Embedder):
 
                 config = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
                 weights = read_safetensors(self.model_dir / "model.safetensors")
-                graph = build_sentence_encoder(weights, BertShape.from_config(config))
+                graph, external = build_sentence_encoder(weights, BertShape.from_config(config))
                 del weights
                 options = onnxruntime.SessionOptions()
                 options.intra_op_num_threads = self.threads
                 options.log_severity_level = 3
+                names = list(external)
+                values = [onnxruntime.OrtValue.ortvalue_from_numpy(external[n]) for n in names]
+                options.add_external_initializers(names, values)
+                # onnxruntime may keep pointing into these buffers: keep them alive.
+                self._external = (external, values)
                 self._session = onnxruntime.InferenceSession(
                     graph, options, providers=["CPUExecutionProvider"]
                 )
