@@ -56,22 +56,38 @@ def _throughput(model: OfflineEmbeddings, texts: list[str]) -> float:
 
 def bench_embedding(model: OfflineEmbeddings) -> None:
     chunks = _chunks(1000, 60, seed=1)
+    short_texts = _chunks(1000, 12, seed=2)
     tokens = statistics.mean(model.count_tokens(text) for text in chunks[:100])
-    model.embed(chunks[:32])  # warm-up: graph build and session start are not throughput
-    rate = _throughput(model, chunks)
     single = OfflineEmbeddings(batch_size=1)
+    model.embed(chunks[:32])  # warm-up: graph build and session start are not throughput
     single.embed(chunks[:4])
-    baseline = _throughput(single, chunks[:200])
-    short = _throughput(model, _chunks(1000, 12, seed=2))
-    print(f"embedding: 1,000 chunks of 60 words (~{tokens:.0f} word pieces each)")
-    print(f"  batched (<=2048 tokens, sorted):{rate:8.1f} chunks/s")
-    print(f"  baseline one text per call:     {baseline:8.1f} chunks/s  (x{rate / baseline:.2f})")
+    # Interleaved rounds, best of each: other work on a shared machine only ever slows a
+    # round down, so the best round is the closest to what the code can do.
+    batched, baseline, short, short_single = [], [], [], []
+    for _ in range(2):
+        batched.append(_throughput(model, chunks))
+        baseline.append(_throughput(single, chunks[:200]))
+        short.append(_throughput(model, short_texts))
+        short_single.append(_throughput(single, short_texts[:200]))
+    rate, base = max(batched), max(baseline)
+    print(f"embedding: 1,000 chunks of 60 words (~{tokens:.0f} word pieces each), best of 2")
+    print(f"  batched (<=2048 tokens, sorted): {rate:8.1f} chunks/s  (rounds {_fmt(batched)})")
+    print(f"  baseline one text per call:      {base:8.1f} chunks/s  (rounds {_fmt(baseline)})")
+    print(f"  batched / baseline: x{rate / base:.2f}")
     verdict = "met" if rate >= TARGET_PER_SECOND else "NOT met"
     print(
         f"  target {TARGET_PER_SECOND:.0f} chunks/s: {verdict}"
         f" ({rate / TARGET_PER_SECOND:.2f} of target)"
     )
-    print(f"  short texts (12 words):         {short:8.1f} texts/s")
+    print(f"  short texts (12 words):          {max(short):8.1f} texts/s   (rounds {_fmt(short)})")
+    print(
+        f"  short, one text per call:        {max(short_single):8.1f} texts/s   "
+        f"(x{max(short) / max(short_single):.2f} from batching)"
+    )
+
+
+def _fmt(values: list[float]) -> str:
+    return ", ".join(f"{value:.0f}" for value in values)
 
 
 def _write_knowledge(folder: Path, documents: int, sections: int) -> None:
