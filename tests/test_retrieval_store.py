@@ -55,6 +55,16 @@ def test_where_filters_on_trust(tmp_path: Path, kb: Path) -> None:
     assert trusted[0].doc_id == "grid.md"
 
 
+@pytest.mark.parametrize(("trust", "expected"), [("untrusted", ["rumour.md"]), ("nobody", [])])
+def test_filter_matching_fewer_than_k(
+    tmp_path: Path, kb: Path, trust: str, expected: list[str]
+) -> None:
+    with KnowledgeStore(tmp_path / "db", embeddings=HashingEmbeddings()) as store:
+        store.ingest(kb)
+        found = store.search("frequency", k=10, where={"trust": trust})
+    assert [p.doc_id for p in found] == expected
+
+
 def test_k_larger_than_the_store_and_bad_k(tmp_path: Path, kb: Path) -> None:
     with KnowledgeStore(tmp_path / "db", embeddings=HashingEmbeddings()) as store:
         store.ingest(kb)
