@@ -197,6 +197,39 @@ def cache_analyze(
     typer.echo(f"achieved / ideal  {report.ratio:.3f}")
 
 
+@app.command("ask")
+def ask(
+    args: Annotated[
+        list[str], typer.Argument(help="[PROJECT_DIR] QUESTION: the project folder is optional.")
+    ],
+    role: Annotated[str | None, typer.Option("--role", help="The caller's role.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+) -> None:
+    """Ask the project's agent one question and show the answer, tool calls and tokens."""
+    from rich.console import Console
+
+    from toolkit.agent import Session, load_project
+    from toolkit.agent.console import print_result
+    from toolkit.config import resolve_endpoint
+    from toolkit.errors import UsageError
+
+    if len(args) > 2:
+        raise UsageError("toolkit ask takes [PROJECT_DIR] QUESTION; quote the question.")
+    project_dir, question = (Path(args[0]), args[1]) if len(args) == 2 else (Path(), args[0])
+    project = load_project(project_dir)
+    session = Session(
+        project, role=role, endpoint=resolve_endpoint(project.config, endpoint, model)
+    )
+    try:
+        result = session.ask(question)
+    finally:
+        session.close()
+    print_result(Console(highlight=False), result)
+
+
 @app.command("eval")
 def eval_command(
     project_dir: Annotated[Path, typer.Argument(help="The generated project's folder.")] = Path(),
@@ -246,6 +279,66 @@ def eval_command(
     console.print(f"Reports written to {outcome.paths['json'].parent}", markup=False)
     if not outcome.ok:
         raise typer.Exit(1)
+
+
+audit_app = typer.Typer(
+    help="Inspect the compliance audit log.", no_args_is_help=True, rich_markup_mode=None
+)
+rules_app = typer.Typer(
+    help="Work with a project's compliance rule pack.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(audit_app, name="audit")
+app.add_typer(rules_app, name="rules")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    path: Annotated[Path, typer.Argument(help="The audit log (JSON Lines).")],
+    key_env: Annotated[
+        str | None,
+        typer.Option("--key-env", help="Environment variable holding the HMAC key, if any."),
+    ] = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option("--expect-head", help="A head hash printed earlier; detects truncation."),
+    ] = None,
+) -> None:
+    """Verify the audit log's hash chain; exit 1 naming the first bad record."""
+    from toolkit.compliance.audit import AuditLog
+    from toolkit.errors import AuditVerifyError
+
+    result = AuditLog.verify(path, key_env=key_env, expected_head=expect_head)
+    if not result.ok:
+        raise AuditVerifyError(
+            path=str(path), record=result.first_bad, reason=result.reason or "unknown problem"
+        )
+    typer.echo(f"OK: {path} is intact: {result.records} records, head {result.head}")
+
+
+@rules_app.command("check")
+def rules_check(
+    project_dir: Annotated[
+        Path, typer.Argument(help="Project folder holding compliance/rules.yaml.")
+    ] = Path(),
+) -> None:
+    """Validate compliance/rules.yaml and print its rules by stage."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from toolkit.compliance.rules import RuleSet
+    from toolkit.compliance.types import STAGES
+
+    rules = RuleSet.load(project_dir / "compliance" / "rules.yaml")
+    table = Table(title=f"{len(rules)} rules in {rules.source}")
+    for column in ("stage", "id", "kind", "action", "severity", "roles", "regulation"):
+        table.add_column(column)
+    for stage in STAGES:
+        for rule in rules.for_stage(stage):
+            roles = ", ".join(rule.roles) if rule.roles else "all"
+            table.add_row(
+                stage, rule.id, rule.kind, rule.action, rule.severity, roles, rule.regulation
+            )
+    Console(highlight=False).print(table)
 
 
 @app.command("ingest")

@@ -12,7 +12,8 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TargetExistsError(FileExistsError) the project folder already exists
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
-    │   └── EvalCaseError                  one case of evals/cases.yaml is invalid
+    │   ├── EvalCaseError                  one case of evals/cases.yaml is invalid
+    │   └── RulePackError                  compliance/rules.yaml is invalid (line, rule, field)
     ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
     ├── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
     │   ├── PayloadError(ValueError)              messages/tools given to the client are malformed
@@ -27,6 +28,9 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TraceError(ValueError)             a recorded request trace (JSONL) is unreadable
     ├── ServerStartError(OSError)          `toolkit serve` cannot bind its address
     ├── ReportError(ValueError)            an evaluation report (e.g. for --compare) is unreadable
+    ├── PredicateError(ValueError)         a rule predicate expression does not parse
+    ├── AuditLogError(RuntimeError)        the audit log cannot be appended to safely
+    ├── AuditVerifyError(ValueError)       `toolkit audit verify` found a broken chain
     ├── EmbeddingModelMissingError(FileNotFoundError)  the offline model's package is not installed
     ├── EmbeddingServiceError(RuntimeError) an embeddings endpoint failed or answered nonsense
     ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
@@ -41,6 +45,8 @@ from __future__ import annotations
 __all__ = [
     "AnswerError",
     "ApiKeyMissingError",
+    "AuditLogError",
+    "AuditVerifyError",
     "BudgetExceededError",
     "ConfigError",
     "EmbedderMismatchError",
@@ -51,11 +57,13 @@ __all__ = [
     "EvalCaseError",
     "KnowledgeFolderError",
     "PayloadError",
+    "PredicateError",
     "RateLimitedError",
     "RenderError",
     "ReportError",
     "RequestRejectedError",
     "ResponseFormatError",
+    "RulePackError",
     "ServerStartError",
     "StoreUnavailableError",
     "TargetExistsError",
@@ -325,6 +333,59 @@ class ReportError(ToolkitError, ValueError):
         self.file = file
         super().__init__(
             f"{file}: {problem}. Pass a report.json written by `toolkit eval` (schema_version 1)."
+        )
+
+
+class RulePackError(ConfigError):
+    """A compliance rule pack is invalid: names the file, line, rule id and field."""
+
+    def __init__(
+        self, *, file: str, problem: str, rule: str = "", field: str = "", line: int | None = None
+    ) -> None:
+        self.rule = rule
+        self.field = field
+        key = ""
+        if rule:
+            key = f"rule {rule}"
+        if field:
+            key = f"{key}, field {field}" if key else f"field {field}"
+        super().__init__(file=file, problem=problem, key=key, line=line)
+
+
+class PredicateError(ToolkitError, ValueError):
+    """A predicate expression in a rule does not parse."""
+
+    def __init__(self, *, expression: str, problem: str) -> None:
+        self.expression = expression
+        self.problem = problem
+        super().__init__(
+            f"Invalid predicate {expression!r}: {problem}. "
+            "Predicates use names, numbers, 'strings', and/or/not, comparisons, in, "
+            "and the functions abs, len, lower, upper, min, max, exists."
+        )
+
+
+class AuditLogError(ToolkitError, RuntimeError):
+    """The audit log cannot be appended to without breaking its chain."""
+
+    def __init__(self, *, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Audit log {path}: {problem}. "
+            "Run `toolkit audit verify` on it and keep a copy before any repair."
+        )
+
+
+class AuditVerifyError(ToolkitError, ValueError):
+    """`toolkit audit verify` found the log altered or damaged."""
+
+    def __init__(self, *, path: str, record: int | None, reason: str) -> None:
+        self.path = path
+        self.record = record
+        where = f"record {record}" if record is not None else "the log"
+        super().__init__(
+            f"Audit log {path} is NOT intact: {where}: {reason}. "
+            "Preserve the file as evidence and compare it with your backup or anchor hash."
         )
 
 
