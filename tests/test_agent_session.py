@@ -87,7 +87,7 @@ def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def project(project_dir: Path) -> Project:
     loaded = load_project(project_dir)
-    loaded.store = FakeStore([POLICY, FAQ])
+    loaded.store = FakeStore([POLICY, FAQ])  # type: ignore[assignment]
     return loaded
 
 
@@ -126,7 +126,7 @@ def test_context_rides_at_the_tail_and_the_prefix_is_stable(project: Project) ->
 
 
 def test_injected_passage_is_quarantined_and_no_write_follows(project: Project) -> None:
-    project.store = FakeStore([POLICY, FACTSHEET])
+    project.store = FakeStore([POLICY, FACTSHEET])  # type: ignore[assignment]
     session = Session(project, role="credit_officer")
     result = session.ask("What does Fund A return?")
     quarantined = [r for r in result.retrieved if r["quarantined"]]
@@ -181,7 +181,7 @@ def test_card_number_is_masked_in_answer_audit_and_results(project: Project) -> 
 def test_the_retrieval_query_is_masked(project: Project) -> None:
     store = project.store
     Session(project).ask("Is card 4111111111111111 valid?")
-    assert "4111111111111111" not in store.queries[-1]
+    assert "4111111111111111" not in store.queries[-1]  # type: ignore[attr-defined]
 
 
 def test_retrieve_false_sends_no_context(project: Project) -> None:

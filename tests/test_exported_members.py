@@ -87,6 +87,12 @@ PUBLIC = {
         "ToolkitError",
         "TraceError",
         "UsageError",
+        # retrieval
+        "EmbedderMismatchError",
+        "EmbeddingModelMissingError",
+        "EmbeddingServiceError",
+        "KnowledgeFolderError",
+        "StoreUnavailableError",
     ],
 }
 

@@ -341,6 +341,42 @@ def rules_check(
     Console(highlight=False).print(table)
 
 
+@app.command("ingest")
+def ingest(
+    project_dir: Annotated[
+        Path, typer.Argument(help="The generated project's folder (holding toolkit.yaml).")
+    ] = Path(),
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Drop the store first, e.g. after changing embedder."),
+    ] = False,
+) -> None:
+    """Embed the project's knowledge documents into its retrieval store (idempotent)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from toolkit.retrieval import ingest_project
+
+    console = Console(stderr=True, highlight=False)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Embedding chunks", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = ingest_project(project_dir, rebuild=rebuild, progress=progress)
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    Console(highlight=False).print(report.summary(), markup=False, soft_wrap=True)
+
+
 def main() -> None:
     """Run the CLI; expected errors exit 1 with a message and no traceback."""
     try:
