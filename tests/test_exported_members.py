@@ -36,6 +36,19 @@ PUBLIC = {
         "RetrievalConfig",
         "Thresholds",
         "TokenServiceConfig",
+        "resolve_endpoint",
+    ],
+    "toolkit.agent": [
+        "HARNESS_TOOLS",
+        "AgentResult",
+        "DecisionRecord",
+        "Project",
+        "RecordingTransport",
+        "Session",
+        "ToolCallRecord",
+        "UsageSummary",
+        "load_project",
+        "request_human_approval",
     ],
     "toolkit.tooling": [
         "SPEC_ATTRIBUTE",
@@ -74,6 +87,12 @@ PUBLIC = {
         "ToolkitError",
         "TraceError",
         "UsageError",
+        # retrieval
+        "EmbedderMismatchError",
+        "EmbeddingModelMissingError",
+        "EmbeddingServiceError",
+        "KnowledgeFolderError",
+        "StoreUnavailableError",
     ],
 }
 

@@ -197,6 +197,39 @@ def cache_analyze(
     typer.echo(f"achieved / ideal  {report.ratio:.3f}")
 
 
+@app.command("ask")
+def ask(
+    args: Annotated[
+        list[str], typer.Argument(help="[PROJECT_DIR] QUESTION: the project folder is optional.")
+    ],
+    role: Annotated[str | None, typer.Option("--role", help="The caller's role.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+) -> None:
+    """Ask the project's agent one question and show the answer, tool calls and tokens."""
+    from rich.console import Console
+
+    from toolkit.agent import Session, load_project
+    from toolkit.agent.console import print_result
+    from toolkit.config import resolve_endpoint
+    from toolkit.errors import UsageError
+
+    if len(args) > 2:
+        raise UsageError("toolkit ask takes [PROJECT_DIR] QUESTION; quote the question.")
+    project_dir, question = (Path(args[0]), args[1]) if len(args) == 2 else (Path(), args[0])
+    project = load_project(project_dir)
+    session = Session(
+        project, role=role, endpoint=resolve_endpoint(project.config, endpoint, model)
+    )
+    try:
+        result = session.ask(question)
+    finally:
+        session.close()
+    print_result(Console(highlight=False), result)
+
+
 @app.command("eval")
 def eval_command(
     project_dir: Annotated[Path, typer.Argument(help="The generated project's folder.")] = Path(),
@@ -306,6 +339,42 @@ def rules_check(
                 stage, rule.id, rule.kind, rule.action, rule.severity, roles, rule.regulation
             )
     Console(highlight=False).print(table)
+
+
+@app.command("ingest")
+def ingest(
+    project_dir: Annotated[
+        Path, typer.Argument(help="The generated project's folder (holding toolkit.yaml).")
+    ] = Path(),
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Drop the store first, e.g. after changing embedder."),
+    ] = False,
+) -> None:
+    """Embed the project's knowledge documents into its retrieval store (idempotent)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from toolkit.retrieval import ingest_project
+
+    console = Console(stderr=True, highlight=False)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Embedding chunks", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = ingest_project(project_dir, rebuild=rebuild, progress=progress)
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    Console(highlight=False).print(report.summary(), markup=False, soft_wrap=True)
 
 
 def main() -> None:

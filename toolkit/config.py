@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, UsageError
 from toolkit.yamlfile import config_error, read_yaml
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "RetrievalConfig",
     "Thresholds",
     "TokenServiceConfig",
+    "resolve_endpoint",
 ]
 
 CONFIG_FILE = "toolkit.yaml"
@@ -215,3 +216,23 @@ class ProjectConfig(_Strict):
     def path(self, project_dir: Path, relative: str) -> Path:
         """Resolve one of the file's relative paths against the project folder."""
         return project_dir / relative
+
+
+def resolve_endpoint(
+    config: ProjectConfig, url: str | None, model: str | None
+) -> EndpointConfig | None:
+    """The endpoint chosen with ``--endpoint``/``--model`` (None: the project's own).
+
+    Raises:
+        UsageError: the URL is not ``local`` or an http(s) URL without credentials.
+    """
+    if url is None and model is None:
+        return None
+    first = config.token_service.endpoints[0]
+    try:
+        return EndpointConfig.model_validate(
+            {**first.model_dump(), "url": url or first.url, "model": model or first.model}
+        )
+    except ValidationError as exc:
+        problem = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"--endpoint/--model: {problem}") from exc

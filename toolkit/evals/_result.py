@@ -1,18 +1,14 @@
 """What the evaluation scores: the agent harness's result, as a read-only protocol.
 
-`toolkit.agent.AgentResult` (see CONVENTIONS.md, "Agent results") is the real
-type. Scoring only reads attributes, so it is typed against the protocols
-below; the pydantic models of the same shape are a stand-in used by tests and
-benches until the harness is merged (the lead may replace them with
-re-exports from `toolkit.agent`).
+`toolkit.agent.AgentResult` is the real type, re-exported here. Scoring only
+reads attributes, so it is typed against the protocols below and accepts any
+object of the same shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
-
-from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AgentResult",
@@ -87,48 +83,10 @@ class AgentResultLike(Protocol):
     def latency_s(self) -> float: ...
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ToolCallRecord(_Record):
-    """Stand-in for `toolkit.agent.ToolCallRecord`."""
-
-    name: str
-    args: dict[str, Any] = Field(default_factory=dict)
-    status: ToolStatus
-    result: Any | None = None
-    reason: str | None = None
-
-
-class DecisionRecord(_Record):
-    """Stand-in for `toolkit.agent.DecisionRecord`."""
-
-    stage: Literal["input", "retrieval", "tool_call", "output"]
-    action: str
-    rule_ids: list[str] = Field(default_factory=list)
-    detail: str = ""
-
-
-class UsageSummary(_Record):
-    """Stand-in for `toolkit.agent.UsageSummary`."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_tokens: int = 0
-    cost: float = 0.0
-    calls: int = 0
-
-
-class AgentResult(_Record):
-    """Stand-in for `toolkit.agent.AgentResult`, same fields."""
-
-    answer: str
-    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
-    retrieved_ids: list[str] = Field(default_factory=list)
-    retrieved: list[dict[str, Any]] = Field(default_factory=list)
-    decisions: list[DecisionRecord] = Field(default_factory=list)
-    refused: bool = False
-    usage: UsageSummary = Field(default_factory=UsageSummary)
-    trace: list[dict[str, Any]] = Field(default_factory=list)
-    latency_s: float = 0.0
+# The real models live in the harness; evaluation re-exports them for its tests and benches.
+from toolkit.agent.results import (  # noqa: E402
+    AgentResult,
+    DecisionRecord,
+    ToolCallRecord,
+    UsageSummary,
+)

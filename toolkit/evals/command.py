@@ -6,10 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from toolkit.config import EndpointConfig, ProjectConfig
-from toolkit.errors import UsageError
+from toolkit.config import ProjectConfig, resolve_endpoint
 from toolkit.evals.cases import EvalSuite
 from toolkit.evals.compare import compare_reports
 from toolkit.evals.report import load_report, write_reports
@@ -33,26 +30,6 @@ class EvalOutcome:
     def ok(self) -> bool:
         """Whether every threshold held."""
         return not self.threshold_failures
-
-
-def resolve_endpoint(
-    config: ProjectConfig, url: str | None, model: str | None
-) -> EndpointConfig | None:
-    """The endpoint chosen with ``--endpoint``/``--model`` (None: the project's own).
-
-    Raises:
-        UsageError: the URL is not ``local`` or an http(s) URL without credentials.
-    """
-    if url is None and model is None:
-        return None
-    first = config.token_service.endpoints[0]
-    try:
-        return EndpointConfig.model_validate(
-            {**first.model_dump(), "url": url or first.url, "model": model or first.model}
-        )
-    except ValidationError as exc:
-        problem = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise UsageError(f"--endpoint/--model: {problem}") from exc
 
 
 def evaluate_project(

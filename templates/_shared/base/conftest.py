@@ -7,7 +7,7 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def project_dir() -> Path:
     """The project's root folder."""
     return PROJECT_DIR

@@ -19,11 +19,14 @@ from {{ cookiecutter.package_name }} import tools
 TOOL_NAMES = [
     "affordability_check",
     "detect_structuring",
+    "escalate_to_bsa_officer",
     "ifrs9_stage",
     "irb_capital",
     "loan_amortization",
+    "set_credit_limit",
     "validate_account_id",
 ]
+WRITE_TOOLS = {"escalate_to_bsa_officer", "set_credit_limit"}
 
 
 def _d(value: float) -> Decimal:
@@ -606,7 +609,7 @@ def test_every_tool_is_collected() -> None:
     specs = collect_tools(tools)
     assert [spec.name for spec in specs] == TOOL_NAMES
     for spec in specs:
-        assert spec.write is False
+        assert spec.write is (spec.name in WRITE_TOOLS)
         assert 2 <= len(spec.examples) <= 4
         assert spec.description
 
@@ -643,7 +646,7 @@ def test_langchain_tools_have_json_schemas() -> None:
         entry = openai_tool_schema(spec)
         assert entry["type"] == "function"
         json.dumps(entry)
-    irb = openai_tool_schema(collect_tools(tools)[3])["function"]["parameters"]
+    irb = openai_tool_schema(tools.irb_capital.__domain_tool__)["function"]["parameters"]
     assert irb["properties"]["segment"]["enum"] == ["mortgage", "qrre", "other_retail", "corporate"]
     assert irb["properties"]["pd"]["minimum"] == 0
     assert irb["properties"]["pd"]["maximum"] == 1
@@ -667,3 +670,33 @@ def test_langchain_tools_run_with_json_arguments() -> None:
     assert [a["kind"] for a in alerts["alerts"]] == ["structuring"]
     with pytest.raises(pydantic.ValidationError):
         by_name["ifrs9_stage"].invoke({"dpd": -3})
+
+
+# ----------------------------------------------------------------------------- write tools
+
+
+def test_set_credit_limit_submits_a_deterministic_reference() -> None:
+    first = tools.set_credit_limit(account="12345678", limit=20000)
+    again = tools.set_credit_limit(account="12345678", limit=20000)
+    assert first.status == "submitted"
+    assert first.reference == again.reference
+    assert first.reference != tools.set_credit_limit(account="12345678", limit=20001).reference
+
+
+@pytest.mark.parametrize("account", ["1234", "12345678x", ""])
+def test_set_credit_limit_rejects_bad_accounts(account: str) -> None:
+    with pytest.raises(pydantic.ValidationError):
+        tools.set_credit_limit(account=account, limit=1000)
+
+
+def test_bsa_escalation_is_routed_not_disclosed() -> None:
+    result = tools.escalate_to_bsa_officer(customer_id="C-1001", summary="structuring alert")
+    assert result.status == "routed_to_bsa_officer"
+    assert result.reference.startswith("BSA-")
+
+
+def test_write_tools_declare_x_write() -> None:
+    schemas = {spec.name: spec.parameters_schema() for spec in collect_tools(tools)}
+    for name in WRITE_TOOLS:
+        assert schemas[name]["x-write"] is True
+    assert "x-write" not in schemas["loan_amortization"]

@@ -31,17 +31,21 @@ __all__ = [
     "AffordabilityResult",
     "AmortizationResult",
     "AmortizationRow",
+    "BsaEscalation",
     "IfrsStageResult",
     "IrbCapitalResult",
+    "LimitChange",
     "StructuringAlert",
     "StructuringResult",
     "Transaction",
     "ValidationResult",
     "affordability_check",
     "detect_structuring",
+    "escalate_to_bsa_officer",
     "ifrs9_stage",
     "irb_capital",
     "loan_amortization",
+    "set_credit_limit",
     "validate_account_id",
 ]
 
@@ -763,4 +767,81 @@ def ifrs9_stage(
         )
     return IfrsStageResult(
         stage=1, trigger="none", explanation="Stage 1: no significant increase in credit risk."
+    )
+
+
+# --- Write tools -------------------------------------------------------------------------
+# These change state, so compliance denies them unless the caller's role is allowed
+# (rule F-C3-ROLE) and holds large limits for a human (F-C3). The toolkit's audit log
+# records every call and decision. Replace the bodies with calls to your core-banking and
+# case-management systems; keep the signatures so the rules and evaluation cases still apply.
+
+
+class LimitChange(BaseModel):
+    """A credit-limit change as submitted to the core-banking system."""
+
+    reference: str = Field(description="Deterministic reference of the change request.")
+    account: str
+    limit: float
+    status: Literal["submitted"] = "submitted"
+
+
+class BsaEscalation(BaseModel):
+    """An alert handed to the BSA officer (31 CFR 1020.320)."""
+
+    reference: str = Field(description="Deterministic reference of the escalation.")
+    customer_id: str
+    summary: str
+    status: Literal["routed_to_bsa_officer"] = "routed_to_bsa_officer"
+
+
+def _reference(prefix: str, *parts: object) -> str:
+    import hashlib
+
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:10].upper()}"
+
+
+@domain_tool(
+    write=True,
+    examples=(
+        "Set the credit limit of account 12345678 to 20,000.",
+        "Change the card limit on account 87654321 to 15,000.",
+        "把账户12345678的信用额度调整为2万",
+    ),
+)
+def set_credit_limit(
+    account: Annotated[
+        str, Field(pattern=r"^[0-9]{8,12}$", description="Account number (8-12 digits).")
+    ],
+    limit: Annotated[
+        float,
+        Field(ge=0, description="New credit limit.", json_schema_extra=_unit("currency")),
+    ],
+) -> LimitChange:
+    """Submit a new credit limit for an account (a write: needs an authorised role)."""
+    return LimitChange(
+        reference=_reference("LIM", account, limit), account=account, limit=_money(limit)
+    )
+
+
+@domain_tool(
+    write=True,
+    examples=(
+        "Escalate this structuring alert for customer C-1001 to the BSA officer.",
+        "Route the AML alert on customer C-2002 to compliance.",
+        "把客户C-1001的可疑交易预警上报给反洗钱合规官",
+    ),
+)
+def escalate_to_bsa_officer(
+    customer_id: Annotated[
+        str, Field(pattern=r"^[A-Z]-?[0-9]{3,10}$", description="Customer id, e.g. C-1001.")
+    ],
+    summary: Annotated[
+        str, Field(min_length=1, max_length=500, description="What the alert is about.")
+    ] = "cash structuring alert",
+) -> BsaEscalation:
+    """Route an AML alert to the BSA officer; the customer is never told (no tipping off)."""
+    return BsaEscalation(
+        reference=_reference("BSA", customer_id, summary), customer_id=customer_id, summary=summary
     )
