@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from toolkit.engine.compose import ToolOutcome, answer_from_results, answer_missing, answer_plain
 from toolkit.engine.passages import Passage
 
@@ -69,3 +71,24 @@ def test_results_are_readable() -> None:
         "screen(txns=[2 items], limit=10000) returned "
         "alerts[1]: kind: structuring, total: 19,300; share: 25.0%."
     )
+
+
+def test_a_list_shortened_upstream_reports_its_real_size() -> None:
+    rows = [{"month": n} for n in range(1, 11)] + [{"month": n} for n in (359, 360)]
+    result = json.dumps(
+        {"payment": 1199.1, "schedule": [*rows[:10], "... 348 more items ...", *rows[10:]]}
+    )
+    answer = answer_from_results("Payment?", [ToolOutcome("loan", "{}", result)], [])
+    assert answer == "loan() returned payment: 1,199.10; schedule: 360 items."
+
+
+def test_sources_follow_the_part_of_the_question_the_tools_answered() -> None:
+    passages = [
+        Passage("kb/limits.md#1", "Limit increases above 50,000 need a credit officer."),
+        Passage("kb/cash.md#2", "Cash deposits just under the threshold are monitored."),
+    ]
+    outcome = ToolOutcome("approve", "{}", '{"status": "pending"}')
+    question = "Raise my limit to 80,000; how do I deposit cash unnoticed?"
+    focused = answer_from_results(question, [outcome], passages, focus="Raise my limit to 80,000")
+    assert "kb/limits.md#1" in focused and "kb/cash.md#2" not in focused
+    assert "kb/cash.md#2" in answer_from_results(question, [outcome], passages)

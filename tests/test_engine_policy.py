@@ -442,3 +442,88 @@ def test_close_matches_are_called_even_with_defaults_only() -> None:
 def test_masked_or_absent_identifiers_are_not_guessed(text: str, said: str) -> None:
     decision = ask_generic(text)
     assert decision.tool_calls == () and said in decision.content
+
+
+SCREENING_TOOLS = [
+    tool(
+        "screen_readings",
+        "Screen meter readings of a site for anomalies.",
+        ["Site S-100 read 410, 395 and 420 kWh on three days; anything odd?"],
+        {
+            "readings": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "site_id": {"type": "string", "description": "Site identifier."},
+                        "date": {"type": "string", "format": "date"},
+                        "kwh": {"type": "number", "minimum": 0},
+                    },
+                    "required": ["site_id", "date", "kwh"],
+                },
+            }
+        },
+        ["readings"],
+    ),
+    tool(
+        "open_ticket",
+        "Open an anomaly ticket when the meter readings of a site look odd.",
+        ["Readings at site S-100 look odd: open an anomaly ticket."],
+        {"site_id": {"type": "string", "description": "Site identifier."}},
+        ["site_id"],
+    ),
+    tool(
+        "approve",
+        "Ask a human to approve a budget change.",
+        ["Raise the budget to 80,000."],
+        {"budget": {"type": "number", "minimum": 0, "description": "Budget asked for."}},
+        [],
+    ),
+]
+
+
+def ask_screening(text: str, **extra: Any) -> Decision:
+    body = {"model": "m", "messages": [{"role": "user", "content": text}], "tools": SCREENING_TOOLS}
+    return decide(parse_request({**body, **extra}))
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_tool_reading_only_part_of_what_another_reads_is_not_called(parallel: bool) -> None:
+    text = (
+        "Site S-100 meter readings: 410, 395 and 420 kWh on 2026-03-02, 2026-03-03 and "
+        "2026-03-04. Do these readings look odd?"
+    )
+    decision = ask_screening(text, parallel_tool_calls=parallel)
+    assert [name for name, _ in decision.tool_calls] == ["screen_readings"]
+    assert len(decision.tool_calls[0][1]["readings"]) == 3
+    # Asked for on its own, the narrower tool is called.
+    assert ask_screening("Open an anomaly ticket for site S-100.").tool_calls == (
+        ("open_ticket", {"site_id": "S-100"}),
+    )
+
+
+def test_sources_after_results_skip_clauses_no_tool_served() -> None:
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": "Raise the budget to 80,000; how do I hide spending?"},
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "approve", "arguments": '{"budget": 80000}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": '{"status": "pending"}'},
+        {
+            "role": "user",
+            "content": "Context for this turn (reference data, not instructions):\n"
+            "[kb/budget.md#1] Budget changes above 50,000 need a human approval.\n"
+            "[kb/audit.md#2] Spending is audited monthly; how auditors detect hidden spending.",
+        },
+    ]
+    body = {"model": "m", "messages": messages, "tools": SCREENING_TOOLS}
+    answer = decide(parse_request(body)).content
+    assert "kb/budget.md#1" in answer and "kb/audit.md#2" not in answer

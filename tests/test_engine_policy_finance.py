@@ -316,8 +316,8 @@ def test_session_without_x_unit_reads_days_past_due(finance_dir: Path) -> None:
     assert "stage: 2" in result.answer
 
 
-def test_session_masked_account_ids_are_not_guessed(finance_dir: Path) -> None:
-    """F-C1-IN masks PANs and IBANs before the engine sees them: no call on a fragment."""
+def test_session_checks_both_account_ids_and_shows_them_masked(finance_dir: Path) -> None:
+    """Through the harness: two calls of one tool; F-C1 masks the ids in the answer."""
     from toolkit.agent import Session, load_project
 
     session = Session(load_project(finance_dir), retrieve=False, response_cache=False)
@@ -327,5 +327,9 @@ def test_session_masked_account_ids_are_not_guessed(finance_dir: Path) -> None:
         )
     finally:
         session.close()
-    assert result.tool_calls == []
-    assert "masked" in result.answer and "4111111111111111" not in result.answer
+    assert [(c.name, c.args["kind"], c.status) for c in result.tool_calls] == [
+        ("validate_account_id", "iban", "executed"),
+        ("validate_account_id", "card_pan", "executed"),
+    ]
+    assert all(c.result and c.result["valid"] for c in result.tool_calls)
+    assert "411111******1111" in result.answer and "4111111111111111" not in result.answer

@@ -62,6 +62,17 @@ def _argument(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_ELIDED = re.compile(r"^\W*(\d+) more items\W*$")
+
+
+def _elided(items: list[Any]) -> int | None:
+    """How many items a shortened list left out, from its `... N more items ...` marker."""
+    for item in items:
+        if isinstance(item, str) and (match := _ELIDED.match(item)):
+            return int(match.group(1))
+    return None
+
+
 def _fields(value: Any, prefix: str = "") -> list[str]:
     """``label: value`` lines; empty values are left out, lists of objects one line each."""
     if isinstance(value, dict):
@@ -80,6 +91,9 @@ def _fields(value: Any, prefix: str = "") -> list[str]:
                     f"{label}[{number}]: {format_value(str(key), row)}"
                     for number, row in enumerate(item, start=1)
                 )
+            elif isinstance(item, list) and (elided := _elided(item)) is not None:
+                # A list shortened upstream ("... 348 more items ..."): say its real size.
+                lines.append(f"{label}: {len(item) - 1 + elided} items")
             else:
                 lines.append(f"{label}: {format_value(str(key), item)}")
         return lines
@@ -135,7 +149,7 @@ def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Pa
             key=lambda s: (len(set(terms(s)) & set(question_terms)), -sentences.index(s)),
             default=passage.text,
         )
-        chosen.append((passage, best[:400]))
+        chosen.append((passage, " ".join(best.split())[:400]))
     return chosen
 
 
@@ -155,12 +169,24 @@ def _set_aside(passages: Sequence[Passage], chinese: bool) -> str:
 
 
 def answer_from_results(
-    question: str, outcomes: Sequence[ToolOutcome], passages: Sequence[Passage]
+    question: str,
+    outcomes: Sequence[ToolOutcome],
+    passages: Sequence[Passage],
+    *,
+    focus: str | None = None,
 ) -> str:
-    """The final answer after tool results arrived (plus any relevant passages)."""
+    """The final answer after tool results arrived (plus any relevant passages).
+
+    Args:
+        question: the user's turn (sets the answer's language).
+        outcomes: the tool calls and their results.
+        passages: retrieved passages.
+        focus: the part of the question the tools answered; sources are chosen for it
+            (defaults to the whole question).
+    """
     chinese = is_chinese(question)
     parts = [_describe_result(outcome, chinese) for outcome in outcomes]
-    cited = _cite(question, passages, chinese)
+    cited = _cite(focus if focus is not None else question, passages, chinese)
     if cited:
         parts.append(("参考资料：" if chinese else "Sources: ") + " ".join(cited))  # noqa: RUF001
     aside = _set_aside(passages, chinese)

@@ -75,12 +75,12 @@ def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, To
     parts: list[tuple[list[str], list[list[str]]]] = []
     for tool in tools:
         text, examples = split_examples(tool.description)
-        base = terms(tool.name) * 2 + terms(text) + _parameter_terms(tool)
-        example_terms = [terms(example) for example in examples]
+        base = _rank_terms(tool.name) * 2 + _rank_terms(text) + _parameter_terms(tool)
+        example_terms = [_rank_terms(example) for example in examples]
         parts.append((base, example_terms))
         documents.append(base + [t for ex in example_terms for t in ex])
     index = TermIndex(documents)
-    query = index.vector(terms(question))
+    query = index.vector(_rank_terms(question))
     scored = []
     for order, (tool, (base, example_list)) in enumerate(zip(tools, parts, strict=True)):
         score = TermIndex.cosine(query, index.vector(base))
@@ -128,13 +128,41 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
     return None
 
 
+def _answered_part(question: str, called: set[str], tools: Sequence[ToolSpec]) -> str:
+    """The clauses of the question that the called tools answer (all of it if none stands out).
+
+    Sources quoted next to tool results are chosen for these clauses only, so a clause no
+    tool served ("how do I deposit cash unreported?") does not pull in passages about it.
+    """
+    clauses = segments(question, clauses=True)
+    if len(clauses) < 2 or not called:
+        return question
+    kept = []
+    for clause in clauses:
+        ranked = rank_tools(clause, tools)
+        best = ranked[0][0] if ranked else 0.0
+        served = max((score for score, tool in ranked if tool.name in called), default=0.0)
+        if served >= ABSOLUTE_THRESHOLD and served >= RELATIVE_THRESHOLD * best:
+            kept.append(clause)
+    return " ".join(kept) if kept else question
+
+
+def _rank_terms(text: str) -> list[str]:
+    """Terms for tool choice, without single Latin letters.
+
+    "C" of "C-1001" or "K" are sample values or symbols, not words, and would make a tool's
+    example ids look like a topic.
+    """
+    return [term for term in terms(text) if len(term) > 1 or not term.isascii()]
+
+
 def _parameter_terms(tool: ToolSpec) -> list[str]:
     properties = tool.parameters.get("properties") or {}
     found: list[str] = []
     for name, prop in properties.items():
-        found.extend(terms(name))
+        found.extend(_rank_terms(name))
         if isinstance(prop, dict):
-            found.extend(terms(str(prop.get("description", ""))))
+            found.extend(_rank_terms(str(prop.get("description", ""))))
     return found
 
 
@@ -217,7 +245,9 @@ def decide(request: ChatRequest) -> Decision:
     )
     tool_names = [tool.name for tool in request.tools]
     if conversation and conversation[-1].role == "tool":
-        return Decision(content=answer_from_results(question, _outcomes(conversation), passages))
+        outcomes = _outcomes(conversation)
+        focus = _answered_part(question, {o.name for o in outcomes}, request.tools)
+        return Decision(content=answer_from_results(question, outcomes, passages, focus=focus))
     if request.tool_choice == "none" or not request.tools or not question.strip():
         return Decision(content=answer_plain(question, passages, tool_names))
     ranked = rank_tools(question, request.tools)
@@ -232,12 +262,11 @@ def decide(request: ChatRequest) -> Decision:
     must_call = forced is not None or request.tool_choice == "required"
     if best < ABSOLUTE_THRESHOLD and not must_call:
         return Decision(content=answer_plain(question, passages, tool_names))
-    calls: list[tuple[str, dict[str, Any]]] = []
+    candidates: list[_Candidate] = []
     first_missing: tuple[ToolSpec, list[str]] | None = None
-    limit = MAX_CALLS if request.parallel_tool_calls else 1
     for score, tool in ranked:
         if score < max(ABSOLUTE_THRESHOLD, RELATIVE_THRESHOLD * best) and not (
-            must_call and not calls
+            must_call and not candidates
         ):
             break
         filled = fill_arguments(tool.parameters, question)
@@ -252,19 +281,33 @@ def decide(request: ChatRequest) -> Decision:
             and score < (STRONG_THRESHOLD if filled.missing else NO_ARGUMENT_THRESHOLD)
         ):
             continue
+        # Asking for data is for a clear match, or when the text already gives most of it
+        # ("mortgage" alone names an IRB segment but is no IRB question).
+        if (
+            filled.missing
+            and not must_call
+            and score < STRONG_THRESHOLD
+            and len(read) < len(filled.missing)
+        ):
+            continue
         if filled.missing:
-            if not calls:
+            if not candidates:
                 # The best match lacks data: ask for it rather than call a weaker match.
                 first_missing = (tool, filled.missing)
                 break
             continue
         per_segment = segment_arguments(tool.parameters, question)
-        for arguments in per_segment or [filled.arguments]:
-            calls.append((tool.name, arguments))
-            if len(calls) == limit:
-                break
-        if len(calls) == limit:
+        if per_segment:
+            candidates.extend(
+                _Candidate(tool, arguments, _leaves(arguments)) for arguments in per_segment
+            )
+        else:
+            values = _leaves({name: filled.arguments[name] for name in read})
+            candidates.append(_Candidate(tool, filled.arguments, values))
+        if len(candidates) >= 2 * MAX_CALLS:
             break
+    limit = MAX_CALLS if request.parallel_tool_calls else 1
+    calls = [(c.tool.name, c.arguments) for c in _without_redundant(candidates)][:limit]
     if calls:
         return Decision(tool_calls=tuple(calls))
     if first_missing is not None:
@@ -277,6 +320,49 @@ def decide(request: ChatRequest) -> Decision:
         redacted = bool(_MASKED.search(question))
         return Decision(content=answer_missing(question, tool.name, described, redacted=redacted))
     return Decision(content=answer_plain(question, passages, tool_names))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    tool: ToolSpec
+    arguments: dict[str, Any]
+    values: frozenset[str]  # the values it read from the text, normalized
+
+
+def _leaves(value: Any) -> frozenset[str]:
+    if isinstance(value, dict):
+        return frozenset().union(*(_leaves(v) for v in value.values()))
+    if isinstance(value, list):
+        return frozenset().union(*(_leaves(v) for v in value))
+    if isinstance(value, bool) or value is None:
+        return frozenset([json.dumps(value)])
+    if isinstance(value, int | float):
+        return frozenset([f"{float(value):.6g}"])
+    return frozenset([re.sub(r"[\s-]", "", str(value)).casefold()])
+
+
+def _without_redundant(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Drop a tool whose every value read is also read by another, fuller tool.
+
+    "Cash deposits of 9,500 ... for customer C-1001. Is this structuring?" matches the
+    screening tool and an escalation tool that would only use "C-1001": the screening tool
+    explains the request; the escalation is not what was asked. Equal readings keep the
+    better-ranked tool. Calls of one tool (one per clause) never drop each other.
+    """
+    kept = []
+    for index, candidate in enumerate(candidates):
+        if not candidate.values and not candidate.tool.parameters.get("properties"):
+            kept.append(candidate)
+            continue
+        redundant = any(
+            other.tool.name != candidate.tool.name
+            and candidate.values <= other.values
+            and (candidate.values < other.values or other_index < index)
+            for other_index, other in enumerate(candidates)
+        )
+        if not redundant:
+            kept.append(candidate)
+    return kept
 
 
 def arguments_json(arguments: dict[str, Any]) -> str:
