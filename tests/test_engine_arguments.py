@@ -189,3 +189,98 @@ def test_pydantic_generated_schema() -> None:
         "txns": [{"customer_id": "K9", "date": "2026-02-01", "amount": 5000.0, "kind": "wire"}],
         "window_days": 14,
     }
+
+
+@pytest.mark.parametrize(
+    "dpd",
+    [
+        {"type": "integer", "minimum": 0, "x-unit": "days", "description": "Days past due."},
+        {"type": "integer", "minimum": 0, "description": "Days past due."},
+        {"type": "integer", "minimum": 0, "description": "Number of days the loan is late."},
+    ],
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A loan is 45 days past due. Which IFRS 9 stage?",
+        "Which IFRS 9 stage for a loan 45 days past due?",
+        "逾期45天的贷款属于IFRS 9第几阶段？",  # noqa: RUF001
+    ],
+)
+def test_a_number_with_the_unit_beats_a_bare_label_number(dpd: dict[str, Any], text: str) -> None:
+    filled = fill_arguments(obj({"dpd": dpd}, ["dpd"]), text)
+    assert filled.arguments == {"dpd": 45}
+    assert filled.weak == [] and filled.extracted == ["dpd"]
+
+
+def test_only_a_leading_time_word_makes_a_unit() -> None:
+    rate = {"type": "number", "description": "Interest rate per year."}
+    assert fill_arguments(obj({"rate": rate}, ["rate"]), "rate 7").arguments == {"rate": 7.0}
+    days = {"type": "integer", "description": "Days past due."}
+    # "IFRS 9" alone fills the property but is flagged as a guess.
+    filled = fill_arguments(obj({"dpd": days}, ["dpd"]), "Which IFRS 9 stage?")
+    assert filled.arguments == {"dpd": 9} and filled.weak == ["dpd"]
+
+
+def test_defaults_and_fallbacks_are_not_extracted() -> None:
+    schema = obj(
+        {
+            "value": {"type": "string", "description": "The account number."},
+            "kind": {"type": "string", "enum": ["iban", "card_pan"]},
+            "strict": {"type": "boolean", "default": True},
+        },
+        ["value", "kind", "strict"],
+    )
+    filled = fill_arguments(schema, "Check account 12345678")
+    assert filled.arguments == {"value": "12345678", "kind": "iban", "strict": True}
+    assert sorted(filled.defaulted) == ["kind", "strict"]
+    assert filled.extracted == ["value"]
+    start, end = filled.spans[0]
+    assert "Check account 12345678"[start:end] == "12345678"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cash deposits of 9,500, 9,800 and 9,700 on 2026-03-02, 2026-03-03 and 2026-03-04 "
+        "for customer C-1001.",
+        "客户C-1001在2026-03-02、2026-03-03和2026-03-04分别存入现金9500、9800和9700",
+    ],
+)
+def test_array_items_do_not_take_digits_of_an_identifier(text: str) -> None:
+    schema = obj(
+        {"txns": {"type": "array", "items": {"$ref": "#/$defs/Txn"}}},
+        ["txns"],
+        **{
+            "$defs": {
+                "Txn": obj(
+                    {
+                        "customer_id": {"type": "string", "description": "Customer identifier."},
+                        "date": {"type": "string", "format": "date"},
+                        "amount": {"type": "number"},
+                        "type": {"type": "string", "enum": ["wire", "cash"]},
+                    },
+                    ["customer_id", "date", "amount", "type"],
+                )
+            }
+        },
+    )
+    filled = fill_arguments(schema, text)
+    assert [(t["customer_id"], t["date"], t["amount"]) for t in filled.arguments["txns"]] == [
+        ("C-1001", "2026-03-02", 9500),
+        ("C-1001", "2026-03-03", 9800),
+        ("C-1001", "2026-03-04", 9700),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is my account number valid?",  # no identifier at all
+        "Is card 411111******1111 valid?",  # masked upstream: not readable
+        "Check IBAN GB****************5432",
+    ],
+)
+def test_identifier_properties_never_take_the_whole_request(text: str) -> None:
+    schema = obj({"value": {"type": "string", "description": "The account number."}}, ["value"])
+    assert fill_arguments(schema, text).missing == ["value"]

@@ -291,14 +291,14 @@ def conversation_with_result(context: dict[str, Any] | None) -> list[dict[str, A
 def test_answers_from_tool_results_and_cites_passages(context: dict[str, Any]) -> None:
     decision = run(conversation_with_result(context))
     assert decision.tool_calls == ()
-    assert "monthly_payment: 1199.1" in decision.content
+    assert "monthly_payment: 1,199.10" in decision.content
     assert "[kb/loans.md#2]" in decision.content
     assert "[kb/fees.md#1]" not in decision.content
 
 
 def test_tool_result_without_context_does_not_loop() -> None:
     decision = run(conversation_with_result(None))
-    assert decision.tool_calls == () and "1199.1" in decision.content
+    assert decision.tool_calls == () and "1,199.10" in decision.content
 
 
 def test_passages_answer_a_question_no_tool_fits() -> None:
@@ -351,3 +351,94 @@ def test_trailing_context_is_not_mistaken_for_the_question() -> None:
         ]
     )
     assert decision.tool_calls == (("ifrs9_stage", {"dpd": 45}),)
+
+
+GENERIC_TOOLS = [
+    tool(
+        "validate_code",
+        "Validate an asset identifier: a vehicle VIN or a meter serial number.",
+        ["Is VIN 1HGCM82633A004352 valid?", "Check meter serial 88412345."],
+        {
+            "value": {"type": "string", "description": "The identifier as typed."},
+            "kind": {"type": "string", "enum": ["vin", "meter_serial"]},
+        },
+        ["value", "kind"],
+    ),
+    tool(
+        "escalate",
+        "Ask a human supervisor to decide on a work order.",
+        ["This work order needs a supervisor's decision."],
+        {
+            "reason": {"type": "string", "description": "Why a human must decide."},
+            "budget": {"type": "number", "minimum": 0, "description": "Budget asked for."},
+        },
+        [],
+    ),
+    tool(
+        "downtime_stage",
+        "Maintenance stage of a machine from hours of downtime.",
+        ["The press has been down 30 hours; which maintenance stage?"],
+        {"hours": {"type": "integer", "minimum": 0, "description": "Hours of downtime."}},
+        ["hours"],
+    ),
+]
+
+
+def ask_generic(text: str) -> Decision:
+    return decide(
+        parse_request(
+            {"model": "m", "messages": [{"role": "user", "content": text}], "tools": GENERIC_TOOLS}
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is VIN 1HGCM82633A004352 valid? And meter serial 88412345?",
+        "Check VIN 1HGCM82633A004352 and meter serial 88412345",
+        "校验VIN 1HGCM82633A004352 和 meter serial 88412345",
+    ],
+)
+def test_one_tool_is_called_once_per_clause_that_fills_it(text: str) -> None:
+    assert ask_generic(text).tool_calls == (
+        ("validate_code", {"value": "1HGCM82633A004352", "kind": "vin"}),
+        ("validate_code", {"value": "88412345", "kind": "meter_serial"}),
+    )
+
+
+def test_a_clause_with_only_a_label_number_is_not_a_second_call() -> None:
+    decision = ask_generic("The press has been down 30 hours. Which ISO 9 maintenance stage?")
+    assert decision.tool_calls == (("downtime_stage", {"hours": 30}),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What documents does a supervisor need?",  # matches escalate loosely, reads nothing
+        "Explain maintenance stage 2.",  # only a bare number where hours are expected
+    ],
+)
+def test_loose_matches_that_read_nothing_are_not_called(text: str) -> None:
+    decision = ask_generic(text)
+    assert decision.tool_calls == ()
+    assert "need:" not in decision.content  # nor asked for arguments
+
+
+def test_close_matches_are_called_even_with_defaults_only() -> None:
+    assert ask_generic("This work order needs a supervisor's decision.").tool_calls == (
+        ("escalate", {}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Is VIN 1HGCM8**********52 valid?", "masked before it reached me"),
+        ("校验VIN 1HGCM8**********52", "已被遮蔽"),
+        ("Is my VIN valid?", "Please provide them"),
+    ],
+)
+def test_masked_or_absent_identifiers_are_not_guessed(text: str, said: str) -> None:
+    decision = ask_generic(text)
+    assert decision.tool_calls == () and said in decision.content

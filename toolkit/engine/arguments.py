@@ -26,7 +26,9 @@ from toolkit.engine.spans import (
 
 __all__ = ["Filled", "fill_arguments"]
 
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DATE = re.compile(
+    r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"
+)  # no \\b: CJK counts as a word character
 _QUOTED = re.compile(r"[\"“「『]([^\"”」』]{1,500})[\"”」』]")
 _ID_TERMS = frozenset(
     [
@@ -50,6 +52,11 @@ _TIME_WORDS = {
     "second": "seconds", "week": "weeks", "percent": "percent", "pct": "percent",
 }  # fmt: skip
 _MAX_ARRAY_ITEMS = 50
+_LEADING_UNIT = re.compile(
+    r"\s*(?:the\s+)?(?:(?:number|count)\s+of\s+)?"
+    r"(month|year|day|hour|minute|second|week)s?\b(?!\s*(?:of|when|at)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -58,6 +65,14 @@ class Filled:
 
     arguments: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    defaulted: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def extracted(self) -> list[str]:
+        """The arguments read from the text (not schema defaults or fallbacks)."""
+        return [name for name in self.arguments if name not in self.defaulted]
 
 
 def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
@@ -104,11 +119,15 @@ def _unit_of(name: str, schema: dict[str, Any]) -> str | None:
     for word in terms(name):
         if word in _TIME_WORDS:
             return _TIME_WORDS[word]
-    match = re.search(
-        r"\bin (months|years|days|hours|minutes|seconds|weeks)\b",
-        str(schema.get("description", "")),
-    )
-    return match.group(1) if match else None
+    description = str(schema.get("description", ""))
+    match = re.search(r"\bin (months|years|days|hours|minutes|seconds|weeks)\b", description)
+    if match:
+        return match.group(1)
+    # Schema converters may drop `x-unit`; a description that opens with a time unit
+    # ("Days past due.", "Number of months...") still says what the number counts.
+    # Only the opening counts: "Interest rate per year" is a rate, not a duration.
+    match = _LEADING_UNIT.match(description)
+    return _TIME_WORDS[match.group(1).lower()] if match else None
 
 
 def _context_score(
@@ -169,9 +188,9 @@ def _numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> flo
 
 def _assign_numbers(
     text: str, quantities: list[Quantity], numeric: list[tuple[str, dict[str, Any], bool]]
-) -> dict[str, float | int]:
+) -> tuple[dict[str, float | int], list[str]]:
     spans = [(q.start, q.end) for q in quantities]
-    candidates: list[tuple[float, int, int, float | int]] = []
+    candidates: list[tuple[float, int, int, float | int, bool]] = []
     for p_index, (name, schema, required) in enumerate(numeric):
         unit = _unit_of(name, schema)
         for q_index, quantity in enumerate(quantities):
@@ -188,18 +207,24 @@ def _assign_numbers(
             if quantity.unit is None and unit in (None, "currency"):
                 score += 0.5
             score -= 0.01 * abs(p_index - q_index)
-            candidates.append((score, p_index, q_index, value))
+            # A bare number for a property with a physical or time unit and no word
+            # linking them ("IFRS 9" for days past due) is a guess, not a reading.
+            weak = unit not in (None, "currency") and not unit_match and context == 0
+            candidates.append((score, p_index, q_index, value, weak))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     taken_params: set[int] = set()
     taken_quantities: set[int] = set()
     assigned: dict[str, float | int] = {}
-    for _, p_index, q_index, value in candidates:
+    weak_names: list[str] = []
+    for _, p_index, q_index, value, weak in candidates:
         if p_index in taken_params or q_index in taken_quantities:
             continue
         taken_params.add(p_index)
         taken_quantities.add(q_index)
         assigned[numeric[p_index][0]] = value
-    return assigned
+        if weak:
+            weak_names.append(numeric[p_index][0])
+    return assigned, weak_names
 
 
 def _mask(text: str, start: int, end: int) -> str:
@@ -237,6 +262,7 @@ def fill_arguments(
                 result.arguments[name] = value
                 if end > start:
                     work = _mask(work, start, end)
+                    result.spans.append((start, end))
             continue
         if kind in ("number", "integer"):
             numeric.append((name, prop, name in required))
@@ -244,7 +270,8 @@ def fill_arguments(
             deferred.append((name, prop))
     # Dates are never quantities ("2026-01-05" is not 2026 and -1 and -5).
     quantities = find_quantities(_DATE.sub(lambda m: " " * len(m.group(0)), work))
-    result.arguments.update(_assign_numbers(work, quantities, numeric))
+    assigned, result.weak = _assign_numbers(work, quantities, numeric)
+    result.arguments.update(assigned)
     for name, prop in deferred:
         value = _other_value(work, text, name, prop, root, quantities)
         if value is not None:
@@ -255,8 +282,10 @@ def fill_arguments(
             prop = _resolve(raw if isinstance(raw, dict) else {}, root)
             if default is not None:
                 result.arguments[name] = default
+                result.defaulted.append(name)
             elif prop.get("enum"):
                 result.arguments[name] = prop["enum"][0]
+                result.defaulted.append(name)
             else:
                 result.missing.append(name)
     ordered = {name: result.arguments[name] for name in properties if name in result.arguments}
@@ -275,9 +304,9 @@ def _string_span(
         return (match.group(0), match.start(), match.end()) if match else None
     name_terms, description_terms = _property_terms(name, prop)
     if (name_terms | description_terms) & _ID_TERMS:
-        found = identifier(text, name)
-        if found is not None:
-            return found
+        # An identifier is one or nothing: the whole request is never an account number
+        # (and a masked one, "411111******1111", is not there to be read).
+        return identifier(text, name)
     if not required:
         return None
     quoted = _QUOTED.search(text)
@@ -329,7 +358,14 @@ def _array_items(
         return None
     # One object per number its single numeric required field accepts; shared fields
     # (identifiers, enums) come from the whole text, dates are taken in order.
-    template = fill_arguments(items, _without_dates(text), root=root)
+    # The template is read from the normalized text with dates blanked (same offsets as
+    # the quantities), so numbers inside its identifiers ("C-1001") are not amounts.
+    template = fill_arguments(items, _without_dates(work), root=root)
+    quantities = [
+        q
+        for q in quantities
+        if not any(q.start < end and start < q.end for start, end in template.spans)
+    ]
     properties = items.get("properties") or {}
     numeric_fields = [
         key for key in properties
@@ -358,4 +394,4 @@ def _array_items(
 
 
 def _without_dates(text: str) -> str:
-    return _DATE.sub(" ", text)
+    return _DATE.sub(lambda m: " " * len(m.group(0)), text)

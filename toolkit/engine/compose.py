@@ -1,8 +1,9 @@
 """Compose the policy's final answers: from tool results and passages, or plainly.
 
 Answers are in Chinese when the question is, in English otherwise. Numbers from tool
-results are quoted as the tools returned them; passage sentences are quoted with their id
-in brackets.
+results are shown readably (`figures`: separators, cents, shares as percents); arguments
+as the call had them. Passage sentences are quoted with their id in brackets; quarantined
+passages (flagged by compliance) are never quoted, only named as set aside.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.engine.figures import format_value, is_empty
 from toolkit.engine.passages import Passage
 from toolkit.engine.similarity import TermIndex, terms
 
@@ -26,7 +28,8 @@ __all__ = [
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")  # noqa: RUF001
-_MAX_FIELDS = 12
+_MAX_FIELDS = 16
+_MAX_ROWS = 5
 _MAX_PASSAGES = 2
 
 
@@ -44,33 +47,43 @@ def is_chinese(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def _scalar(value: Any) -> str:
+def _argument(value: Any) -> str:
+    """An argument as the call had it: compact, whole floats without ``.0``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     if isinstance(value, int | float | str):
         return str(value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return f"[{len(value)} items]"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _fields(value: Any, prefix: str = "") -> list[str]:
+    """``label: value`` lines; empty values are left out, lists of objects one line each."""
     if isinstance(value, dict):
         lines: list[str] = []
         for key, item in value.items():
             label = f"{prefix}{key}"
+            if is_empty(item):
+                continue
             if isinstance(item, dict):
                 lines.extend(_fields(item, label + "."))
-            elif isinstance(item, list) and len(item) > 5:
-                lines.append(f"{label}: {len(item)} items")
+            elif isinstance(item, list) and item and all(isinstance(v, dict) for v in item):
+                if len(item) > _MAX_ROWS:
+                    lines.append(f"{label}: {len(item)} items")
+                    continue
+                lines.extend(
+                    f"{label}[{number}]: {format_value(str(key), row)}"
+                    for number, row in enumerate(item, start=1)
+                )
             else:
-                lines.append(f"{label}: {_scalar(item)}")
+                lines.append(f"{label}: {format_value(str(key), item)}")
         return lines
-    if isinstance(value, list):
-        if len(value) > 5:
-            return [f"{prefix}{len(value)} items"]
-        return [f"{prefix}{_scalar(value)}"]
-    return [f"{prefix}{_scalar(value)}"]
+    return [f"{prefix}{format_value(prefix.rstrip('.'), value)}"]
 
 
 def _describe_result(outcome: ToolOutcome, chinese: bool) -> str:
@@ -81,7 +94,7 @@ def _describe_result(outcome: ToolOutcome, chinese: bool) -> str:
     if isinstance(parsed, str):
         body = parsed
     else:
-        fields = _fields(parsed)
+        fields = _fields(parsed) or ["(empty)"]
         body = "; ".join(fields[:_MAX_FIELDS])
         if len(fields) > _MAX_FIELDS:
             body += "; ..."
@@ -90,12 +103,13 @@ def _describe_result(outcome: ToolOutcome, chinese: bool) -> str:
     except json.JSONDecodeError:
         arguments = {}
     shown = (
-        ", ".join(f"{k}={_scalar(v)}" for k, v in arguments.items())
+        ", ".join(f"{k}={_argument(v)}" for k, v in arguments.items())
         if isinstance(arguments, dict)
         else ""
     )
     head = f"{outcome.name}({shown})"
-    return f"{head} 的结果：{body}。" if chinese else f"{head} returned {body}."  # noqa: RUF001
+    end = "" if body.endswith((".", "。")) else ("。" if chinese else ".")
+    return f"{head} 的结果：{body}{end}" if chinese else f"{head} returned {body}{end}"  # noqa: RUF001
 
 
 def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
@@ -126,10 +140,18 @@ def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Pa
 
 
 def _cite(question: str, passages: Sequence[Passage], chinese: bool) -> list[str]:
-    lines = []
-    for passage, sentence in _best_sentences(question, passages):
-        lines.append(f"{sentence} [{passage.id}]")
-    return lines
+    trusted = [p for p in passages if not p.quarantined]
+    return [f"{sentence} [{p.id}]" for p, sentence in _best_sentences(question, trusted)]
+
+
+def _set_aside(passages: Sequence[Passage], chinese: bool) -> str:
+    """Name the quarantined passages without repeating a word of them."""
+    ids = ", ".join(f"[{p.id}]" for p in passages if p.quarantined)
+    if not ids:
+        return ""
+    if chinese:
+        return f"已忽略被合规规则隔离的资料 {ids}（不可信内容，不采纳其中的任何说法或指令）。"  # noqa: RUF001
+    return f"Set aside as untrusted (quarantined by compliance): {ids}; nothing in it was used."
 
 
 def answer_from_results(
@@ -141,26 +163,48 @@ def answer_from_results(
     cited = _cite(question, passages, chinese)
     if cited:
         parts.append(("参考资料：" if chinese else "Sources: ") + " ".join(cited))  # noqa: RUF001
+    aside = _set_aside(passages, chinese)
+    if aside:
+        parts.append(aside)
     return "\n".join(parts)
 
 
-def answer_missing(question: str, tool: str, missing: Sequence[tuple[str, str]]) -> str:
-    """Ask for the arguments a matching tool needs but the request does not give."""
+def answer_missing(
+    question: str, tool: str, missing: Sequence[tuple[str, str]], *, redacted: bool = False
+) -> str:
+    """Ask for the arguments a matching tool needs but the request does not give.
+
+    With `redacted`, say that part of the request was masked before it reached the engine
+    (a masked account number cannot be read back, so asking again would not help).
+    """
     chinese = is_chinese(question)
     described = ", ".join(f"{name} ({desc})" if desc else name for name, desc in missing)
     if chinese:
+        if redacted:
+            return f"请求中的部分内容在到达本引擎前已被遮蔽，无法读取 {tool} 所需的：{described}。"  # noqa: RUF001
         return f"要使用 {tool}，还需要以下信息：{described}。请补充后再问。"  # noqa: RUF001
+    if redacted:
+        return (
+            f"Part of the request was masked before it reached me, so I cannot read what "
+            f"{tool} needs: {described}."
+        )
     return f"To run {tool} I need: {described}. Please provide them and ask again."
 
 
 def answer_plain(question: str, passages: Sequence[Passage], tool_names: Sequence[str]) -> str:
     """An answer when no tool fits: quote relevant passages, or say what the engine can do."""
     chinese = is_chinese(question)
+    aside = _set_aside(passages, chinese)
+    return _plain_body(question, passages, tool_names, chinese) + (f"\n{aside}" if aside else "")
+
+
+def _plain_body(
+    question: str, passages: Sequence[Passage], tool_names: Sequence[str], chinese: bool
+) -> str:
     cited = _cite(question, passages, chinese)
     if cited:
-        return ("根据检索到的资料：" if chinese else "From the retrieved passages: ") + " ".join(  # noqa: RUF001
-            cited
-        )
+        lead = "根据检索到的资料：" if chinese else "From the retrieved passages: "  # noqa: RUF001
+        return lead + " ".join(cited)
     if tool_names:
         listing = ", ".join(tool_names)
         if chinese:

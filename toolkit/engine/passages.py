@@ -3,8 +3,8 @@
 Recognised forms (the common ways agents inline retrieval results):
 ``<passage id="kb-1">text</passage>`` (also document/doc/source/chunk tags),
 a JSON list of objects with an ``id`` and a ``text``/``content``/``page_content`` field,
-and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines
-belong to the passage above).
+and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines and
+paragraphs belong to the passage above, up to a Markdown heading or a question).
 """
 
 from __future__ import annotations
@@ -23,12 +23,29 @@ _BRACKETED = re.compile(r"^[ \t>*-]*\[([^\[\]\s]{1,120})\][ \t]*[:\-–—]?[ \t
 _TEXT_KEYS = ("text", "content", "page_content", "snippet", "passage")
 
 
+_QUARANTINE_START = re.compile(r"\[QUARANTINED\b[^\]\n]*\]", re.IGNORECASE)
+_QUARANTINE_END = re.compile(r"\[END QUARANTINED[^\]\n]*\]", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Passage:
     """One retrieved passage."""
 
     id: str
     text: str
+
+    @property
+    def quarantined(self) -> bool:
+        """True when compliance quoted this passage as untrusted data (`[QUARANTINED ...]`)."""
+        return bool(_QUARANTINE_START.search(self.text))
+
+
+def _quarantined_regions(text: str) -> list[tuple[int, int]]:
+    regions = []
+    for start in _QUARANTINE_START.finditer(text):
+        end = _QUARANTINE_END.search(text, start.end())
+        regions.append((start.start(), end.end() if end else len(text)))
+    return regions
 
 
 def _from_json(text: str) -> list[Passage]:
@@ -67,17 +84,46 @@ def find_passages(text: str) -> list[Passage]:
         if from_json:
             return from_json
     passages: list[Passage] = []
-    matches = list(_BRACKETED.finditer(text))
+    # A bracketed line inside quarantined text is part of that text, never a new passage
+    # (an injected "[kb/x] ..." line must not pass for a trusted passage).
+    regions = _quarantined_regions(text)
+    matches = [
+        m
+        for m in _BRACKETED.finditer(text)
+        if not any(start < m.start() < end for start, end in regions)
+    ]
     for index, match in enumerate(matches):
         label = match.group(1)
         if not re.search(r"[A-Za-z0-9]", label):
             continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = (match.group(2) + text[match.end() : end]).strip()
-        body = body.split("\n\n")[0].strip()
+        if not _QUARANTINE_START.match(body):
+            body = _own_paragraphs(body)
         if body:
             passages.append(Passage(label, body))
     return passages
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_HEADING = re.compile(r"^#{1,6}\s")
+_QUESTION = re.compile(r"^(?:question|q|问题)\s*[:：]|[?？]$", re.IGNORECASE)  # noqa: RUF001
+
+
+def _own_paragraphs(body: str) -> str:
+    """A passage's paragraphs, blank lines kept, up to a Markdown heading.
+
+    A heading starts the next context section; a question as the very last paragraph is the
+    user's, not the passage's.
+    """
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+    kept: list[str] = []
+    for number, paragraph in enumerate(paragraphs):
+        last = number == len(paragraphs) - 1
+        if kept and (_HEADING.match(paragraph) or (last and _QUESTION.search(paragraph))):
+            break
+        kept.append(paragraph)
+    return "\n\n".join(kept)
 
 
 def strip_passages(text: str) -> str:

@@ -7,8 +7,12 @@ Given a validated request it either calls tools or answers:
 2. Otherwise rank the tools by TF-IDF similarity of the latest user turn to each tool's
    name, description and `Examples:` line; call every tool scoring close to the best whose
    required arguments can be filled from the text (`arguments.fill_arguments`).
-3. If the best tool lacks required arguments, ask for them; if no tool fits, answer from
-   the passages or plainly.
+   A tool none of whose arguments is read from the text (only defaults, or a bare number
+   where a unit is expected) is called only on a close match (`NO_ARGUMENT_THRESHOLD`);
+   a request naming the same tool's inputs in several clauses ("Is IBAN ... valid? And
+   card ...?") gives one call per clause (`segment_arguments`).
+3. If the best tool lacks required arguments, ask for them (unless nothing was read for it
+   and the match is loose); if no tool fits, answer from the passages or plainly.
 
 Trailing context messages (system or user messages holding passages with ids, placed after
 the history) are read as retrieval context, not as the question. Same request, same answer:
@@ -29,11 +33,20 @@ from toolkit.engine.passages import Passage, find_passages, strip_passages
 from toolkit.engine.request import ChatRequest, Message, ToolSpec
 from toolkit.engine.similarity import TermIndex, terms
 
-__all__ = ["Decision", "decide", "rank_tools", "split_examples"]
+__all__ = ["Decision", "decide", "rank_tools", "segment_arguments", "segments", "split_examples"]
 
 ABSOLUTE_THRESHOLD = 0.12
+STRONG_THRESHOLD = 0.3
+NO_ARGUMENT_THRESHOLD = 0.5
 RELATIVE_THRESHOLD = 0.8
 MAX_CALLS = 4
+_SEGMENT_END = re.compile(r"(?<=[?!;。？！；])\s*|(?<=\.)\s+")  # noqa: RUF001
+_CLAUSE_END = re.compile(
+    r"(?<=[?!;。？！；，、])\s*|(?<=[.,])\s+|\s+(?:and|or)\s+|(?:以及|和|及|或)",  # noqa: RUF001
+    re.IGNORECASE,
+)
+# A value masked upstream (compliance redaction): a run of mask characters.
+_MASKED = re.compile(r"[*•●]{4,}|\[REDACTED[^\]]*\]", re.IGNORECASE)
 _EXAMPLES = re.compile(r"^\s*Examples?:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -76,6 +89,43 @@ def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, To
         scored.append((score, order, tool))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(score, tool) for score, _, tool in scored]
+
+
+def segments(text: str, *, clauses: bool = False) -> list[str]:
+    """The sentences of a request, or with `clauses` its clauses.
+
+    Sentences end at ? ! ; and full stops; clauses also at ", ", Chinese commas and
+    "and"/"or"/和/及/或.
+    """
+    pattern = _CLAUSE_END if clauses else _SEGMENT_END
+    return [part.strip() for part in pattern.split(text) if part and part.strip()]
+
+
+def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
+    """One argument set per sentence (else per clause) when several fill the tool alone.
+
+    "Is IBAN GB82 ... valid? And card 4111...?" asks the same tool twice. A part counts
+    only when every required argument is read from the part itself (not a default, an
+    enum fallback or a unit-less guess); fewer than two distinct such parts means one call
+    over the whole text.
+    """
+    required = [name for name in schema.get("required", []) if isinstance(name, str)]
+    for clauses in (False, True):
+        parts = segments(text, clauses=clauses)
+        if len(parts) < 2:
+            continue
+        found: list[dict[str, Any]] = []
+        for part in parts:
+            filled = fill_arguments(schema, part)
+            if filled.missing or not filled.extracted:
+                continue
+            if any(name in filled.defaulted or name in filled.weak for name in required):
+                continue
+            if filled.arguments not in found:
+                found.append(filled.arguments)
+        if len(found) >= 2:
+            return found
+    return None
 
 
 def _parameter_terms(tool: ToolSpec) -> list[str]:
@@ -191,13 +241,28 @@ def decide(request: ChatRequest) -> Decision:
         ):
             break
         filled = fill_arguments(tool.parameters, question)
+        # Arguments actually read from the text: not defaults, not unit-less guesses.
+        read = [name for name in filled.extracted if name not in filled.weak]
+        # Nothing in the text feeds this tool: a loose match is neither a call nor a
+        # reason to ask for data ("How much does Fund A return?" is not an IRB query).
+        if (
+            not read
+            and tool.parameters.get("properties")
+            and not must_call
+            and score < (STRONG_THRESHOLD if filled.missing else NO_ARGUMENT_THRESHOLD)
+        ):
+            continue
         if filled.missing:
             if not calls:
                 # The best match lacks data: ask for it rather than call a weaker match.
                 first_missing = (tool, filled.missing)
                 break
             continue
-        calls.append((tool.name, filled.arguments))
+        per_segment = segment_arguments(tool.parameters, question)
+        for arguments in per_segment or [filled.arguments]:
+            calls.append((tool.name, arguments))
+            if len(calls) == limit:
+                break
         if len(calls) == limit:
             break
     if calls:
@@ -209,7 +274,8 @@ def decide(request: ChatRequest) -> Decision:
             (name, str(properties.get(name, {}).get("description", "")).rstrip("."))
             for name in missing
         ]
-        return Decision(content=answer_missing(question, tool.name, described))
+        redacted = bool(_MASKED.search(question))
+        return Decision(content=answer_missing(question, tool.name, described, redacted=redacted))
     return Decision(content=answer_plain(question, passages, tool_names))
 
 

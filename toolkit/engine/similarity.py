@@ -173,6 +173,15 @@ _GLOSSARY_TEXT = """
 新增 new
 最大 max
 上限 max limit
+额度 limit credit
+提高 raise increase
+客户 customer
+存入 deposit
+收益 return yield
+基金 fund
+回报 return
+材料 documents
+文件 documents
 质量 quality
 控制 control
 限值 limit

@@ -13,6 +13,7 @@ from toolkit.engine.similarity import terms
 
 __all__ = ["boolean_mention", "enum_choice", "identifier", "json_literal", "pattern_match"]
 
+_MASK_CHARS = frozenset("*•●")
 _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
 
 
@@ -88,6 +89,10 @@ def identifier(text: str, name: str) -> tuple[str, int, int] | None:
         if not group:
             continue
         value = text[group[0].start() : group[-1].end()]
+        if _MASK_CHARS.intersection(text[group[0].start() - 1 : group[0].start()]) or (
+            _MASK_CHARS.intersection(text[group[-1].end() : group[-1].end() + 1])
+        ):
+            continue  # part of a masked value ("411111******1111"): not readable
         digits = sum(c.isdigit() for c in value)
         letters = sum(c.isalpha() for c in value)
         if digits < 6 and not letters:
