@@ -284,6 +284,7 @@ def eval_command(
         )
     print_summary(console, outcome.report, outcome.threshold_failures)
     console.print(f"Reports written to {outcome.paths['json'].parent}", markup=False)
+    console.print(f"HTML report: {outcome.paths['html'].resolve()}", markup=False)
     if not outcome.ok:
         raise typer.Exit(1)
 
