@@ -19,6 +19,7 @@ def test_exported_names() -> None:
         "default_engine",
         "ideal_hits",
         "load_tokenizer",
+        "prompt_token_ids",
     ]
     for name in toolkit.engine.__all__:
         assert hasattr(toolkit.engine, name)

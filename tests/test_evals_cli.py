@@ -35,8 +35,13 @@ def sessions(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     agent = types.ModuleType("toolkit.agent")
 
     class Session:
-        def __init__(self, project: Any, *, role: str | None = None, endpoint: Any = None) -> None:
-            made.append({"role": role, "endpoint": endpoint})
+        def __init__(
+            self, project: Any, *, role: str | None = None, endpoint: Any = None, **options: Any
+        ) -> None:
+            made.append({"role": role, "endpoint": endpoint, **options})
+
+        def close(self) -> None:
+            pass
 
         def ask(self, text: str) -> AgentResult:
             return AgentResult.model_validate(

@@ -282,11 +282,17 @@ def test_harness_is_used_without_ask(monkeypatch: pytest.MonkeyPatch, project: P
     made: list[tuple[Any, Any, Any]] = []
 
     class Session:
-        def __init__(self, loaded: Any, *, role: str | None = None, endpoint: Any = None) -> None:
+        def __init__(
+            self, loaded: Any, *, role: str | None = None, endpoint: Any = None, **options: Any
+        ) -> None:
             made.append((loaded, role, endpoint))
+            assert options == {"response_cache": False}
 
         def ask(self, text: str) -> AgentResult:
             return AgentResult(answer=text)
+
+        def close(self) -> None:
+            pass
 
     agent.Session = Session  # type: ignore[attr-defined]
     agent.load_project = lambda path: ("loaded", path)  # type: ignore[attr-defined]

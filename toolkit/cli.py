@@ -251,6 +251,12 @@ def eval_command(
         Path | None,
         typer.Option("--compare", help="An earlier report.json to show deltas against."),
     ] = None,
+    response_cache: Annotated[
+        bool,
+        typer.Option(
+            "--response-cache", help="Answer exact repeats from the response cache (zero tokens)."
+        ),
+    ] = False,
 ) -> None:
     """Run the project's evaluation cases; exit 1 when a threshold in toolkit.yaml fails."""
     from rich.console import Console
@@ -272,11 +278,13 @@ def eval_command(
             endpoint_url=endpoint,
             model=model,
             compare=compare,
+            response_cache=response_cache,
             on_start=lambda total: progress.update(task, total=total),
             on_result=lambda _result: progress.advance(task),
         )
     print_summary(console, outcome.report, outcome.threshold_failures)
     console.print(f"Reports written to {outcome.paths['json'].parent}", markup=False)
+    console.print(f"HTML report: {outcome.paths['html'].resolve()}", markup=False)
     if not outcome.ok:
         raise typer.Exit(1)
 

@@ -73,12 +73,19 @@ class Project:
 
     @cached_property
     def store(self) -> KnowledgeStore:
-        """The project's knowledge store, opened (not rebuilt)."""
+        """The project's knowledge store, synced with ``knowledge/`` on first use.
+
+        Ingest is idempotent (unchanged documents cost no embedding call), so a session
+        never searches a store that is missing documents or still holds deleted ones.
+        """
         from toolkit.retrieval import (  # type: ignore[import-untyped,unused-ignore]
+            ingest_project,
             open_project_store,
         )
 
-        return open_project_store(self.root)  # type: ignore[no-any-return,unused-ignore]
+        with self._lock:
+            ingest_project(self.root)
+            return open_project_store(self.root)  # type: ignore[no-any-return,unused-ignore]
 
     @property
     def template_version(self) -> str | None:

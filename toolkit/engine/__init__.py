@@ -12,6 +12,7 @@ from toolkit.engine.engine import (
     LatencyModel,
     LocalEngine,
     default_engine,
+    prompt_token_ids,
 )
 from toolkit.engine.ideal import ideal_hits
 from toolkit.engine.prefix_cache import CacheStats, PrefixCache
@@ -31,4 +32,5 @@ __all__ = [
     "default_engine",
     "ideal_hits",
     "load_tokenizer",
+    "prompt_token_ids",
 ]

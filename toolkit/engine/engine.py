@@ -310,3 +310,12 @@ def default_engine() -> LocalEngine:
         if _default is None:
             _default = LocalEngine()
         return _default
+
+
+def prompt_token_ids(payload: dict[str, Any]) -> list[int]:
+    """Token ids of a chat-completions body as the default engine renders and counts it.
+
+    This is the same Qwen ChatML rendering and vocabulary that `usage.prompt_tokens`
+    reports, so traces replayed through `ideal_hits` are measured in the same tokens.
+    """
+    return default_engine().prompt_token_ids(payload)

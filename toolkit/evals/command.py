@@ -45,6 +45,7 @@ def evaluate_project(
     cache_bound: CacheBoundFn | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[CaseResult], None] | None = None,
+    response_cache: bool = False,
 ) -> EvalOutcome:
     """Run the project's evaluation and write its reports.
 
@@ -60,6 +61,7 @@ def evaluate_project(
         cache_bound: The ideal prefix-cache bound function (tests).
         on_start: Called once with the number of case runs about to start.
         on_result: Called after each case run.
+        response_cache: Answer exact repeats from the response cache (zero billed tokens).
 
     Raises:
         ConfigError: the project, its cases or its rules are invalid.
@@ -81,6 +83,7 @@ def evaluate_project(
         suite=suite,
         cache_bound=cache_bound,
         on_result=on_result,
+        response_cache=response_cache,
     )
     if baseline is not None:
         report.comparison = compare_reports(baseline, report)

@@ -151,7 +151,7 @@ class EvalItem(pytest.Item):
 
             hook = self.config.hook.pytest_toolkit_eval_ask
             ask = hook(config=self.config, project_dir=project_dir)
-            askers[project_dir] = ask or _harness_ask(self.files.resolved, None)
+            askers[project_dir] = ask or _harness_ask(self.files.resolved, None, False)
         return askers[project_dir]
 
     def runtest(self) -> None:

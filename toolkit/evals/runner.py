@@ -82,7 +82,7 @@ def _write_tools(handle: Any) -> set[str]:
     return {str(t.name) for t in tools if getattr(t, "write", False) and hasattr(t, "name")}
 
 
-def _harness_ask(project: _Project, endpoint: Any) -> AskFn:
+def _harness_ask(project: _Project, endpoint: Any, response_cache: bool) -> AskFn:
     from toolkit.agent import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
         Session,
         load_project,
@@ -94,8 +94,16 @@ def _harness_ask(project: _Project, endpoint: Any) -> AskFn:
     default_role = project.config.compliance.default_role
 
     def ask(case: EvalCase) -> AgentResultLike:
-        session = Session(loaded, role=case.role or default_role, endpoint=endpoint)
-        result: AgentResultLike = session.ask(case.request)
+        session = Session(
+            loaded,
+            role=case.role or default_role,
+            endpoint=endpoint,
+            response_cache=response_cache,
+        )
+        try:
+            result: AgentResultLike = session.ask(case.request)
+        finally:
+            session.close()
         return result
 
     return ask
@@ -140,6 +148,7 @@ def run_suite(
     cache_bound: CacheBoundFn | None = None,
     on_result: Callable[[CaseResult], None] | None = None,
     extra_covered: Sequence[str] = (),
+    response_cache: bool = False,
 ) -> EvalReport:
     """Run every case of the project's suite and aggregate the metrics.
 
@@ -156,6 +165,8 @@ def run_suite(
             `engine_cache_bound`.
         on_result: Called (from worker threads, serialised) after each case run.
         extra_covered: Rule ids covered by tests rather than cases.
+        response_cache: Let the harness answer exact repeats from the response cache (off by
+            default: an evaluation measures real calls, tokens and prefix-cache reuse).
 
     Returns:
         The report; its ``trace`` holds the request bodies in execution order.
@@ -174,7 +185,7 @@ def run_suite(
         rules_path = config.path(resolved.root, config.compliance.rules)
         rules = load_rules(rules_path) if rules_path.is_file() else []
     if ask is None:
-        ask = _harness_ask(resolved, endpoint)
+        ask = _harness_ask(resolved, endpoint, response_cache)
     write_tools = _write_tools(resolved.handle)
     info = _run_info(resolved, endpoint, concurrency, repeats)
     default_role = config.compliance.default_role
