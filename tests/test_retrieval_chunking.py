@@ -154,3 +154,13 @@ def test_bound_holds_and_no_word_is_lost(paras: list[str], size: int, overlap: i
     for word in text.split():
         if len(word) <= size:
             assert word in covered
+
+
+def test_other_scalar_front_matter_keys_ride_along() -> None:
+    text = (
+        "---\ntitle: T\nregion: cn\nclassification: aml-internal\n"
+        "nested: {a: 1}\nBad-Key: x\n---\n# T\nBody.\n"
+    )
+    front, _body, warnings = parse_front_matter(text, source="doc.md")
+    assert dict(front.extra) == {"classification": "aml-internal", "region": "cn"}
+    assert warnings == []

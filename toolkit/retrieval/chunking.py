@@ -31,6 +31,11 @@ _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[\u3002\uff01\uff1f])(?=\S)")
 _CJK_STOPS = "\u3002\uff01\uff1f"
 _TRUST = ("trusted", "untrusted")
+_META_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# Keys the store sets itself; front matter cannot override them.
+_RESERVED_KEYS = frozenset(
+    {"title", "trust", "tags", "doc_id", "section", "doc_hash", "chunk_index", "chunk_count"}
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class FrontMatter:
     title: str | None = None
     trust: str = "trusted"
     tags: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str | int | float | bool], ...] = ()
+    """Other scalar keys (e.g. ``region``, ``classification``), for retrieval-stage rules."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,15 @@ def parse_front_matter(text: str, *, source: str) -> tuple[FrontMatter, str, lis
         raw_tags = []
     tags = tuple(str(tag).strip() for tag in raw_tags if str(tag).strip())
     title = data.get("title")
-    return FrontMatter(str(title).strip() if title else None, trust, tags), body, warnings
+    extra = tuple(
+        (str(key), value)
+        for key, value in sorted(data.items(), key=lambda item: str(item[0]))
+        if str(key) not in _RESERVED_KEYS
+        and _META_KEY.fullmatch(str(key))
+        and isinstance(value, str | int | float | bool)
+    )
+    front = FrontMatter(str(title).strip() if title else None, trust, tags, extra)
+    return front, body, warnings
 
 
 def _sections(body: str) -> tuple[str | None, list[tuple[str, str]]]:

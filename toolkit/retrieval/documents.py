@@ -32,6 +32,7 @@ class SourceDocument:
     tags: tuple[str, ...]
     content_hash: str
     chunks: list[Chunk] = field(repr=False)
+    extra: tuple[tuple[str, str | int | float | bool], ...] = ()
 
 
 def _is_hidden(relative: Path) -> bool:
@@ -99,6 +100,7 @@ def read_folder(
                 tags=front.tags,
                 content_hash=hashlib.sha256(settings + raw).hexdigest(),
                 chunks=chunks,
+                extra=front.extra,
             )
         )
     return documents, warnings

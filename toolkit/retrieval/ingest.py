@@ -91,9 +91,14 @@ def _stored_documents(collection: Any) -> dict[str, _Stored]:
         offset += _PAGE
 
 
-def chunk_metadata(doc: SourceDocument, chunk: Chunk) -> dict[str, str | int]:
-    """The metadata stored with a chunk (and returned with a search result)."""
+def chunk_metadata(doc: SourceDocument, chunk: Chunk) -> dict[str, str | int | float | bool]:
+    """The metadata stored with a chunk (and returned with a search result).
+
+    Other scalar front-matter keys (``region``, ``classification``...) ride along, so
+    retrieval-stage compliance rules (``access``) can act on them.
+    """
     return {
+        **dict(doc.extra),
         "doc_id": doc.doc_id,
         "title": chunk.title,
         "section": chunk.section,
