@@ -190,3 +190,11 @@ def test_retrieve_false_sends_no_context(project: Project) -> None:
     assert all(
         "Context for this turn" not in m.get("content", "") for m in result.trace[0]["messages"]
     )
+
+
+def test_requests_keep_the_tools_custom_schema_keys(project: Project) -> None:
+    session = Session(project, retrieve=False, response_cache=False)
+    result = session.ask("A loan is 95 days past due. Which IFRS 9 stage?")
+    tools = {t["function"]["name"]: t["function"] for t in result.trace[0]["tools"]}
+    assert tools["ifrs9_stage"]["parameters"]["properties"]["dpd"]["x-unit"] == "days"
+    assert tools["set_credit_limit"]["parameters"]["x-write"] is True

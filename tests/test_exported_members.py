@@ -51,6 +51,7 @@ PUBLIC = {
         "request_human_approval",
     ],
     "toolkit.tooling": [
+        "OPENAI_SCHEMA_KEY",
         "SPEC_ATTRIBUTE",
         "ToolSpec",
         "as_langchain_tools",

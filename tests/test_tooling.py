@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 import toolkit.tooling as tooling
 from toolkit.errors import ToolDefinitionError, ToolkitError
 from toolkit.tooling import (
+    OPENAI_SCHEMA_KEY,
     ToolSpec,
     as_langchain_tools,
     collect_tools,
@@ -56,6 +57,7 @@ def _module(**members: Any) -> types.ModuleType:
 
 def test_public_names() -> None:
     assert sorted(tooling.__all__) == [
+        "OPENAI_SCHEMA_KEY",
         "SPEC_ATTRIBUTE",
         "ToolSpec",
         "as_langchain_tools",
@@ -186,7 +188,10 @@ def test_langchain_tools_use_the_input_model() -> None:
         "total": 8.0,
         "currency": "EUR",
     }
-    assert tools[0].metadata == {"write": True, "examples": []}
+    metadata = dict(tools[0].metadata or {})
+    exact = metadata.pop(OPENAI_SCHEMA_KEY)
+    assert metadata == {"write": True, "examples": []}
+    assert exact["function"]["parameters"]["x-write"] is True
     openai = convert_to_openai_tool(quote_tool)
     assert openai["function"]["name"] == "price_quote"
     assert set(openai["function"]["parameters"]["properties"]) == {

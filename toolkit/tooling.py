@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from langchain_core.tools import StructuredTool
 
 __all__ = [
+    "OPENAI_SCHEMA_KEY",
     "SPEC_ATTRIBUTE",
     "ToolSpec",
     "as_langchain_tools",
@@ -41,6 +42,9 @@ __all__ = [
     "openai_tool_schema",
     "spec_of",
 ]
+
+OPENAI_SCHEMA_KEY = "openai_tool_schema"
+"""Key of a LangChain tool's ``metadata`` holding its exact OpenAI tool schema."""
 
 SPEC_ATTRIBUTE = "__domain_tool__"
 """Attribute under which a decorated function carries its :class:`ToolSpec`."""
@@ -200,7 +204,13 @@ def as_langchain_tools(specs: Iterable[ToolSpec]) -> list[StructuredTool]:
             description=spec.tool_description,
             args_schema=spec.input_model,
             func=_json_ready(spec.func),
-            metadata={"write": spec.write, "examples": list(spec.examples)},
+            # LangChain's schema conversion drops custom keys (x-unit, x-write); the exact
+            # schema rides along so chat models that know the key can send it unchanged.
+            metadata={
+                "write": spec.write,
+                "examples": list(spec.examples),
+                OPENAI_SCHEMA_KEY: openai_tool_schema(spec),
+            },
         )
         for spec in specs
     ]

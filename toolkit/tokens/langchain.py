@@ -220,7 +220,7 @@ class ChatTokenService(BaseChatModel):
         Returns:
             A runnable that calls the model with the tools.
         """
-        formatted = [convert_to_openai_tool(tool) for tool in tools]
+        formatted = [_openai_tool(tool) for tool in tools]
         if tool_choice is True:
             if len(formatted) != 1:
                 raise PayloadError(
@@ -311,6 +311,19 @@ class ChatTokenService(BaseChatModel):
 
 
 # -- conversions --------------------------------------------------------------------------
+
+
+def _openai_tool(tool: Any) -> dict[str, Any]:
+    """A tool's OpenAI schema, exact when the tool carries one (``toolkit.tooling`` tools).
+
+    LangChain's conversion drops custom keys such as ``x-unit`` and ``x-write``.
+    """
+    from toolkit.tooling import OPENAI_SCHEMA_KEY
+
+    exact = (getattr(tool, "metadata", None) or {}).get(OPENAI_SCHEMA_KEY)
+    if isinstance(tool, BaseTool) and isinstance(exact, dict):
+        return exact
+    return convert_to_openai_tool(tool)
 
 
 def _content(content: Any) -> Any:

@@ -151,3 +151,10 @@ def test_trusted_policies_are_not_quarantined(rules: RuleSet, project_dir: Path)
         text = (project_dir / "knowledge" / name).read_text(encoding="utf-8")
         decision = engine(rules).filter_retrieved([Passage(text=text, id=name)])
         assert "X0" not in decision.rule_ids, name
+
+
+@pytest.mark.toolkit_rules("F-C5-ACCESS")
+def test_monitoring_playbook_is_for_the_bsa_officer(rules: RuleSet) -> None:
+    passages = [Passage(text="Red flags", id="p1", metadata={"classification": "aml-internal"})]
+    assert not engine(rules).filter_retrieved(passages).passages
+    assert engine(rules, role="bsa_officer").filter_retrieved(passages).passages

@@ -828,9 +828,9 @@ def set_credit_limit(
 @domain_tool(
     write=True,
     examples=(
-        "Escalate this structuring alert for customer C-1001 to the BSA officer.",
-        "Route the AML alert on customer C-2002 to compliance.",
-        "把客户C-1001的可疑交易预警上报给反洗钱合规官",
+        "Escalate customer C-1001 to the BSA officer.",
+        "Hand the alert on customer C-2002 to the BSA officer.",
+        "把客户C-1001上报给反洗钱合规官",
     ),
 )
 def escalate_to_bsa_officer(
