@@ -198,3 +198,20 @@ def test_requests_keep_the_tools_custom_schema_keys(project: Project) -> None:
     tools = {t["function"]["name"]: t["function"] for t in result.trace[0]["tools"]}
     assert tools["ifrs9_stage"]["parameters"]["properties"]["dpd"]["x-unit"] == "days"
     assert tools["set_credit_limit"]["parameters"]["x-write"] is True
+
+
+def test_cost_comes_from_the_configured_prices(project: Project) -> None:
+    from toolkit.config import PriceConfig
+
+    service = project.config.token_service
+    model = service.endpoints[0].model
+    priced = service.model_copy(
+        update={"prices": {model: PriceConfig(input=1.0, cached_input=0.1, output=2.0)}}
+    )
+    project.config = project.config.model_copy(update={"token_service": priced})
+    session = Session(project, retrieve=False, response_cache=False)
+    usage = session.ask("A loan is 60 days past due. Which IFRS 9 stage?").usage
+    uncached = usage.prompt_tokens - usage.cached_tokens
+    expected = (uncached * 1.0 + usage.cached_tokens * 0.1 + usage.completion_tokens * 2.0) / 1e6
+    assert usage.cost == pytest.approx(expected)
+    assert usage.cost > 0

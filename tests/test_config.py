@@ -97,3 +97,23 @@ def test_environment_overrides(project: Path) -> None:
 def test_bad_environment_override_names_the_variable(project: Path) -> None:
     with pytest.raises(ConfigError, match="TOOLKIT_TOKEN_SERVICE_URL"):
         ProjectConfig.load(project, environ={"TOOLKIT_TOKEN_SERVICE_URL": "ftp://x"})
+
+
+def test_prices_and_compliance_context_are_validated(project: Path, tmp_path: Path) -> None:
+    target = _write(
+        project,
+        tmp_path,
+        "  prices: {}",
+        "  prices:\n    qwen-plus: {input: 0.8, cached_input: 0.16, output: 2.0}",
+    )
+    text = (target / "toolkit.yaml").read_text(encoding="utf-8")
+    text = text.replace("  context: {}", "  context: {endpoint_region: cn}")
+    (target / "toolkit.yaml").write_text(text, encoding="utf-8")
+    config = ProjectConfig.load(target, environ={})
+    assert config.token_service.prices["qwen-plus"].cached_input == 0.16
+    assert config.compliance.context == {"endpoint_region": "cn"}
+    bad = text.replace("cached_input: 0.16", "cached_input: -1")
+    (target / "toolkit.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        ProjectConfig.load(target, environ={})
+    assert info.value.key == "token_service.prices.qwen-plus.cached_input"

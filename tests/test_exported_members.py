@@ -32,6 +32,7 @@ PUBLIC = {
         "EndpointConfig",
         "EvaluationConfig",
         "ProjectConfig",
+        "PriceConfig",
         "ProjectInfo",
         "RetrievalConfig",
         "Thresholds",

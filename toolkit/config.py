@@ -31,6 +31,7 @@ __all__ = [
     "ComplianceConfig",
     "EndpointConfig",
     "EvaluationConfig",
+    "PriceConfig",
     "ProjectConfig",
     "ProjectInfo",
     "RetrievalConfig",
@@ -107,10 +108,21 @@ class BudgetConfig(_Strict):
     daily_cost: float | None = Field(default=None, ge=0)
 
 
+class PriceConfig(_Strict):
+    """A model's prices per million tokens (cached input and cache writes default to input)."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cached_input: float | None = Field(default=None, ge=0)
+    cache_write: float | None = Field(default=None, ge=0)
+
+
 class TokenServiceConfig(_Strict):
     """The token service the project's agent talks to."""
 
     endpoints: list[EndpointConfig] = Field(min_length=1)
+    prices: dict[str, PriceConfig] = Field(default_factory=dict)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     tenant: str | None = None
     response_cache: ProjectPath | None = ".toolkit/response-cache.sqlite"
     ledger: ProjectPath | None = ".toolkit/ledger.sqlite"
@@ -137,6 +149,8 @@ class ComplianceConfig(_Strict):
     default_role: str = Field(min_length=1)
     audit_log: ProjectPath = ".toolkit/audit.jsonl"
     audit_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    context: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    """Deployment facts rules can test as ``ctx.<name>`` (e.g. ``endpoint_region: cn``)."""
 
 
 class Thresholds(_Strict):

@@ -133,6 +133,7 @@ class Session:
             role=self.role,
             audit=self._audit,
             write_tools=[s.name for s in self._specs if s.write],
+            context=compliance.context or None,
             session=self.session_id,
         )
         self._harness = HarnessMiddleware()
@@ -147,7 +148,7 @@ class Session:
     def _chat_model(
         self, endpoint: EndpointConfig | None, *, response_cache: bool
     ) -> BaseChatModel:
-        from toolkit.tokens import Budget, TokenClient
+        from toolkit.tokens import Budget, PriceTable, TokenClient
         from toolkit.tokens.langchain import ChatTokenService
 
         service = self.project.config.token_service
@@ -163,6 +164,10 @@ class Session:
                 max_cost_per_day=service.budget.daily_cost,
             ),
             transport=self._recorder,
+            prices=PriceTable(
+                {model: price.model_dump() for model, price in service.prices.items()},
+                currency=service.currency,
+            ),
         )
         return ChatTokenService(client=client, temperature=0, session_id=self.session_id)
 

@@ -76,7 +76,8 @@ def _write_answers(project: Path, template: TemplateInfo, answers: Answers) -> N
     target = project / ANSWERS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
-        "# Written by `toolkit new`; `toolkit update` reads it. Do not edit by hand.\n"
+        "# Written by `toolkit new`: the template, versions and answers this project was made\n"
+        "# from. `toolkit new --force --answers-file .toolkit/answers.yaml` re-applies them.\n"
         + yaml.safe_dump(record, sort_keys=True, allow_unicode=True),
         encoding="utf-8",
     )
