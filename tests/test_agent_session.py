@@ -131,6 +131,7 @@ def test_injected_passage_is_quarantined_and_no_write_follows(project: Project) 
     result = session.ask("What does Fund A return?")
     quarantined = [r for r in result.retrieved if r["quarantined"]]
     assert [r["doc_id"] for r in quarantined] == ["fund-a-factsheet.md"]
+    assert not any(r["withheld"] for r in result.retrieved)
     retrieval = [d for d in result.decisions if d.stage == "retrieval"]
     assert any("X0" in d.rule_ids for d in retrieval)
     context = result.trace[0]["messages"][-1]["content"]

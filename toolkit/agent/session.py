@@ -186,8 +186,9 @@ class Session:
         )
         self._compliance.decisions.append(decision)
         kept = {p.id: p for p in decision.passages or ()}
+        injected = {f.passage for f in decision.findings if f.kind == "injection"}
         retrieved = []
-        for passage in found:
+        for index, passage in enumerate(found):
             screened = kept.get(passage.id)
             retrieved.append(
                 {
@@ -195,7 +196,9 @@ class Session:
                     "doc_id": passage.doc_id,
                     "score": passage.score,
                     "trust": passage.trust,
-                    "quarantined": screened is None or screened.text != passage.text,
+                    "quarantined": index in injected,
+                    "withheld": screened is None,
+                    "redacted": screened is not None and screened.text != passage.text,
                     "text": screened.text if screened is not None else None,
                 }
             )
@@ -329,5 +332,3 @@ def _decision_record(decision: Any) -> DecisionRecord:
         detail=detail,
     )
 
-
-AskFunction = Callable[[str], AgentResult]
