@@ -216,3 +216,18 @@ def test_cost_comes_from_the_configured_prices(project: Project) -> None:
     expected = (uncached * 1.0 + usage.cached_tokens * 0.1 + usage.completion_tokens * 2.0) / 1e6
     assert usage.cost == pytest.approx(expected)
     assert usage.cost > 0
+
+
+def test_approval_requests_are_recorded_in_the_audit_log(project: Project) -> None:
+    result = Session(project, retrieve=False, response_cache=False).ask(
+        "Raise my limit to 80,000 now."
+    )
+    (call,) = result.tool_calls
+    assert (call.name, call.status) == ("request_human_approval", "executed")
+    audit = project.path(project.config.compliance.audit_log)
+    requests = [
+        json.loads(line)["event"]["approval_request"]
+        for line in audit.read_text(encoding="utf-8").splitlines()
+        if "approval_request" in line
+    ]
+    assert {"tool": "request_human_approval", "args": {"limit": 80000.0}} in requests

@@ -331,4 +331,3 @@ def _decision_record(decision: Any) -> DecisionRecord:
         rule_ids=list(decision.rule_ids),
         detail=detail,
     )
-

@@ -275,6 +275,9 @@ class ComplianceEngine:
             message = self._stop_message(name, rule, hit)
             if (hit.action or rule.action) == "require_approval" and action == "require_approval":
                 extra["approval_request"] = {"tool": name, "args": self.scrub(dict(call.args))}
+        elif name == APPROVAL_TOOL:
+            # The approval tool's call is itself the request a human must see in the log.
+            extra["approval_request"] = {"tool": name, "args": self.scrub(dict(call.args))}
         return self._record(
             Decision(
                 "tool_call",
