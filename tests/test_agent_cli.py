@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return create_project("finance", output_dir=out, provided={}).project_dir
 
 
+# A private HOME: tools that write caches under ~ (onnxruntime) never touch the checkout.
+_HOME = tempfile.mkdtemp(prefix="toolkit-home-")
+
+
 def ask(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "toolkit", "ask", *args],
@@ -24,7 +29,7 @@ def ask(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=300,
         cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": str(cwd or Path.cwd())},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": _HOME},
         check=False,
     )
 

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from toolkit import __version__
+
+# A private HOME: tools that write caches under ~ (onnxruntime) never touch the checkout.
+_HOME = tempfile.mkdtemp(prefix="toolkit-home-")
 
 
 def run(
@@ -19,7 +23,7 @@ def run(
         cwd=cwd,
         input=stdin,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": str(cwd or Path.cwd())},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": _HOME},
     )
 
 
