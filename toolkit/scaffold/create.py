@@ -62,7 +62,10 @@ def create_project(
     result = render_project(template, answers, output_dir, force=force)
     result.next_steps = [
         f"cd {result.project_dir}",
-        "python -m pytest           # the project's own tests, offline",
+        "toolkit ingest .           # embed knowledge/ into the local store",
+        'toolkit ask . "..."        # one agent turn on the embedded engine (offline)',
+        "toolkit eval .             # run evals/cases.yaml, write reports/report.html",
+        "python -m pytest           # the project's own tests and evaluation cases",
         "edit toolkit.yaml          # point it at your token service",
     ]
     return result
