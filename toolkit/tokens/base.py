@@ -12,17 +12,28 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NoReturn, TypedDict
 
 import httpx
 
 from toolkit import __version__
-from toolkit.errors import RequestRejectedError, ResponseFormatError, TokenServiceError
+from toolkit.errors import (
+    EndpointUnavailableError,
+    RequestRejectedError,
+    ResponseFormatError,
+    TokenServiceError,
+)
 from toolkit.tokens.affinity import affinity_key, apply_dialect
 from toolkit.tokens.budget import Budget, BudgetGuard, estimate_tokens
 from toolkit.tokens.canonical import encode_fragments, join_fragments
 from toolkit.tokens.endpoint import Endpoint, coerce_endpoints
-from toolkit.tokens.faults import RETRYABLE_STATUS, RetryPolicy, parse_retry_after, redact
+from toolkit.tokens.faults import (
+    RETRYABLE_STATUS,
+    RetryPolicy,
+    is_retryable_exception,
+    parse_retry_after,
+    redact,
+)
 from toolkit.tokens.ledger import Ledger, LedgerRow
 from toolkit.tokens.payload import build_core_payload
 from toolkit.tokens.plan import AttemptPlan
@@ -32,7 +43,12 @@ from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
 from toolkit.tokens.usage import Usage
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "ClientOptions", "Prepared"]
+__all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "ClientOptions", "Prepared", "RetryAttempt"]
+
+
+class RetryAttempt(Exception):
+    """Internal: this attempt failed in a way worth another attempt."""
+
 
 logger = logging.getLogger("toolkit.tokens")
 
@@ -313,6 +329,42 @@ class BaseTokenClient:
             if str(exc)
             else type(exc).__name__
         )
+
+    def _check_status(self, response: httpx.Response, plan: AttemptPlan, index: int) -> None:
+        """Return for a success; raise `RetryAttempt` for a retryable failure.
+
+        Raises:
+            RetryAttempt: The endpoint failed in a way worth another attempt (recorded in plan).
+            RequestRejectedError: A 4xx that is the caller's fault.
+        """
+        verdict = self._classify(response, index)
+        if verdict is not None:
+            plan.failed(index, verdict[0], retry_after=verdict[1])
+            raise RetryAttempt
+
+    def _transport_failed(
+        self, exc: httpx.TransportError, plan: AttemptPlan, index: int, *, streamed: bool | None
+    ) -> NoReturn:
+        """Turn a transport error into a retry or a typed error.
+
+        Args:
+            exc: The transport error.
+            plan: The request's attempt plan.
+            index: The endpoint tried.
+            streamed: None for a plain call; for a stream, whether events were already yielded
+                (a stream cut after its first event is never retried).
+        """
+        if streamed or not is_retryable_exception(exc):
+            if streamed is None:
+                raise EndpointUnavailableError(
+                    endpoints=self.endpoints[index].label, problem=self._describe(exc)
+                ) from exc
+            raise ResponseFormatError(
+                endpoint=self.endpoints[index].label,
+                problem=f"stream interrupted ({self._describe(exc)})",
+            ) from exc
+        plan.failed(index, self._describe(exc))
+        raise RetryAttempt from exc
 
     def _classify(self, response: httpx.Response, index: int) -> tuple[str, float | None] | None:
         """Return None for success, or (reason, retry_after) for a retryable failure.

@@ -13,12 +13,10 @@ import httpx
 from toolkit.errors import (
     EndpointUnavailableError,
     RequestRejectedError,
-    ResponseFormatError,
     TokenServiceError,
 )
-from toolkit.tokens.base import BaseTokenClient, ClientOptions, Prepared
+from toolkit.tokens.base import BaseTokenClient, ClientOptions, Prepared, RetryAttempt
 from toolkit.tokens.endpoint import Endpoint
-from toolkit.tokens.faults import is_retryable_exception
 from toolkit.tokens.plan import AttemptPlan
 from toolkit.tokens.results import ChatResult, StreamEvent
 from toolkit.tokens.sse import StreamAccumulator
@@ -43,10 +41,6 @@ def local_transport() -> Any:
                 "toolkit build that includes it, or point the endpoint at an HTTP server"
             ),
         ) from exc
-
-
-class _Retry(Exception):
-    """Internal: this attempt failed in a way worth another attempt."""
 
 
 class TokenClient(BaseTokenClient):
@@ -158,7 +152,7 @@ class TokenClient(BaseTokenClient):
                     self._sleep(delay)
                 try:
                     return self._attempt(prepared, plan, index)
-                except _Retry:
+                except RetryAttempt:
                     continue
         except TokenServiceError as exc:
             self._record_failure(prepared, exc, index)
@@ -173,23 +167,14 @@ class TokenClient(BaseTokenClient):
             try:
                 response = http.post(url, headers=headers, content=content)
             except httpx.TransportError as exc:
-                if not is_retryable_exception(exc):
-                    raise EndpointUnavailableError(
-                        endpoints=self.endpoints[index].label, problem=self._describe(exc)
-                    ) from exc
-                plan.failed(index, self._describe(exc))
-                raise _Retry from exc
-            try:
-                verdict = self._classify(response, index)
-            except RequestRejectedError:
-                fault = False
-                raise
-            if verdict is not None:
-                plan.failed(index, verdict[0], retry_after=verdict[1])
-                raise _Retry
+                self._transport_failed(exc, plan, index, streamed=None)
+            self._check_status(response, plan, index)
             result = self._completion(prepared, index, response.content)
             ok = True
             return result
+        except RequestRejectedError:
+            fault = False  # the caller's request was wrong, not the endpoint
+            raise
         finally:
             self.router.release(index, ok=ok, endpoint_fault=fault)
 
@@ -241,7 +226,7 @@ class TokenClient(BaseTokenClient):
                 try:
                     yield from self._stream_attempt(prepared, plan, index)
                     return
-                except _Retry:
+                except RetryAttempt:
                     continue
         except (TokenServiceError, GeneratorExit) as exc:
             self._record_failure(prepared, exc, index)
@@ -262,14 +247,7 @@ class TokenClient(BaseTokenClient):
                 with http.stream("POST", url, headers=headers, content=content) as response:
                     if response.status_code >= 300:
                         response.read()
-                        try:
-                            verdict = self._classify(response, index)
-                        except RequestRejectedError:
-                            fault = False
-                            raise
-                        if verdict is not None:
-                            plan.failed(index, verdict[0], retry_after=verdict[1])
-                            raise _Retry
+                        self._check_status(response, plan, index)
                     accumulator = StreamAccumulator(label)
                     for line in response.iter_lines():
                         event = accumulator.feed_line(line)
@@ -278,15 +256,13 @@ class TokenClient(BaseTokenClient):
                             yield event
                     parts = accumulator.finish()
             except httpx.TransportError as exc:
-                if started or not is_retryable_exception(exc):
-                    raise ResponseFormatError(
-                        endpoint=label, problem=f"stream interrupted ({self._describe(exc)})"
-                    ) from exc
-                plan.failed(index, self._describe(exc))
-                raise _Retry from exc
+                self._transport_failed(exc, plan, index, streamed=started)
             result = self._result(prepared, index, parts)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
+        except RequestRejectedError:
+            fault = False  # the caller's request was wrong, not the endpoint
+            raise
         finally:
             self.router.release(index, ok=ok, endpoint_fault=fault)
 
@@ -379,7 +355,7 @@ class AsyncTokenClient(BaseTokenClient):
                     await self._sleep(delay)
                 try:
                     return await self._attempt(prepared, plan, index)
-                except _Retry:
+                except RetryAttempt:
                     continue
         except (TokenServiceError, asyncio.CancelledError, GeneratorExit) as exc:
             self._record_failure(prepared, exc, index)
@@ -396,23 +372,14 @@ class AsyncTokenClient(BaseTokenClient):
             try:
                 response = await http.post(url, headers=headers, content=content)
             except httpx.TransportError as exc:
-                if not is_retryable_exception(exc):
-                    raise EndpointUnavailableError(
-                        endpoints=self.endpoints[index].label, problem=self._describe(exc)
-                    ) from exc
-                plan.failed(index, self._describe(exc))
-                raise _Retry from exc
-            try:
-                verdict = self._classify(response, index)
-            except RequestRejectedError:
-                fault = False
-                raise
-            if verdict is not None:
-                plan.failed(index, verdict[0], retry_after=verdict[1])
-                raise _Retry
+                self._transport_failed(exc, plan, index, streamed=None)
+            self._check_status(response, plan, index)
             result = self._completion(prepared, index, response.content)
             ok = True
             return result
+        except RequestRejectedError:
+            fault = False  # the caller's request was wrong, not the endpoint
+            raise
         finally:
             self.router.release(index, ok=ok, endpoint_fault=fault)
 
@@ -460,7 +427,7 @@ class AsyncTokenClient(BaseTokenClient):
                     async for event in self._stream_attempt(prepared, plan, index):
                         yield event
                     return
-                except _Retry:
+                except RetryAttempt:
                     continue
         except (TokenServiceError, asyncio.CancelledError, GeneratorExit) as exc:
             self._record_failure(prepared, exc, index)
@@ -481,14 +448,7 @@ class AsyncTokenClient(BaseTokenClient):
                 async with http.stream("POST", url, headers=headers, content=content) as response:
                     if response.status_code >= 300:
                         await response.aread()
-                        try:
-                            verdict = self._classify(response, index)
-                        except RequestRejectedError:
-                            fault = False
-                            raise
-                        if verdict is not None:
-                            plan.failed(index, verdict[0], retry_after=verdict[1])
-                            raise _Retry
+                        self._check_status(response, plan, index)
                     accumulator = StreamAccumulator(label)
                     async for line in response.aiter_lines():
                         event = accumulator.feed_line(line)
@@ -497,14 +457,12 @@ class AsyncTokenClient(BaseTokenClient):
                             yield event
                     parts = accumulator.finish()
             except httpx.TransportError as exc:
-                if started or not is_retryable_exception(exc):
-                    raise ResponseFormatError(
-                        endpoint=label, problem=f"stream interrupted ({self._describe(exc)})"
-                    ) from exc
-                plan.failed(index, self._describe(exc))
-                raise _Retry from exc
+                self._transport_failed(exc, plan, index, streamed=started)
             result = self._result(prepared, index, parts)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
+        except RequestRejectedError:
+            fault = False  # the caller's request was wrong, not the endpoint
+            raise
         finally:
             self.router.release(index, ok=ok, endpoint_fault=fault)
