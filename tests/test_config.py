@@ -117,3 +117,12 @@ def test_prices_and_compliance_context_are_validated(project: Path, tmp_path: Pa
     with pytest.raises(ConfigError) as info:
         ProjectConfig.load(target, environ={})
     assert info.value.key == "token_service.prices.qwen-plus.cached_input"
+
+
+def test_a_repeated_key_is_refused_with_its_line(project: Path, tmp_path: Path) -> None:
+    target = _write(project, tmp_path, "  top_k: 4", "  top_k: 4\n  top_k: 8")
+    with pytest.raises(ConfigError, match="appears twice") as info:
+        ProjectConfig.load(target, environ={})
+    assert info.value.key == "retrieval.top_k"
+    line = (target / "toolkit.yaml").read_text(encoding="utf-8").splitlines().index("  top_k: 8")
+    assert info.value.line == line + 1

@@ -153,6 +153,7 @@ class ConfigError(ToolkitError, ValueError):
         self.file = file
         self.key = key
         self.line = line
+        self.problem = problem
         where = file
         if line is not None:
             where += f":{line}"

@@ -6,12 +6,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from toolkit.compliance.kinds import KINDS, Kind
 from toolkit.compliance.types import Action, Severity, Stage
-from toolkit.errors import PredicateError, RulePackError
+from toolkit.errors import ConfigError, PredicateError, RulePackError
+from toolkit.yamlfile import line_for, parse_yaml
 
 __all__ = ["Rule", "RuleSet"]
 
@@ -55,41 +55,6 @@ class Rule(BaseModel):
     def applies_to(self, role: str) -> bool:
         """Whether the rule runs for ``role``."""
         return (self.roles is None or role in self.roles) and self.check.applies_to(role)
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that also remembers the line of every mapping key and list item."""
-
-
-def _lines(
-    node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int], source: str
-) -> None:
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = (*path, key.value)
-            if sub in out:
-                # PyYAML keeps the last of two equal keys; in a rule pack that silently
-                # drops a setting, so it is an error.
-                raise RulePackError(
-                    file=source,
-                    field=".".join(str(p) for p in sub),
-                    problem=f"key {key.value!r} appears twice in the same mapping",
-                    line=key.start_mark.line + 1,
-                )
-            out[sub] = key.start_mark.line + 1
-            _lines(value, sub, out, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _lines(item, (*path, i), out, source)
-
-
-def _line_for(lines: Mapping[tuple[Any, ...], int], path: tuple[Any, ...]) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
 
 
 class RuleSet:
@@ -150,19 +115,12 @@ class RuleSet:
     def from_yaml(cls, text: str, source: str = "<rules>") -> RuleSet:
         """Parse and validate a rule pack given as YAML text."""
         try:
-            node = yaml.compose(text, Loader=_LineLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            problem = getattr(exc, "problem", None) or str(exc)
+            doc = parse_yaml(text, source=source)
+        except ConfigError as exc:
             raise RulePackError(
-                file=source, problem=f"not valid YAML: {problem}", line=line
+                file=source, field=exc.key, problem=exc.problem, line=exc.line
             ) from None
-        lines: dict[tuple[Any, ...], int] = {}
-        if node is not None:
-            _lines(node, (), lines, source)
-        data = yaml.safe_load(text) if node is not None else None
-        return cls.from_dict(data, source=source, lines=lines)
+        return cls.from_dict(doc.data, source=source, lines=doc.lines)
 
     @classmethod
     def from_dict(
@@ -177,7 +135,7 @@ class RuleSet:
             raise RulePackError(
                 file=source,
                 problem="the file must be a mapping with a 'rules' list",
-                line=_line_for(lines, ()),
+                line=line_for(lines, ()),
             )
         extra = sorted(set(data) - {"rules", "version"})
         if extra:
@@ -185,7 +143,7 @@ class RuleSet:
                 file=source,
                 field=str(extra[0]),
                 problem="unknown top-level key; allowed keys are 'rules' and 'version'",
-                line=_line_for(lines, (extra[0],)),
+                line=line_for(lines, (extra[0],)),
             )
         rules: list[Rule] = []
         seen: dict[str, int] = {}
@@ -198,7 +156,7 @@ class RuleSet:
                     field="id",
                     problem=f"duplicate rule id (first used by rule #{seen[rule.id] + 1}); "
                     "ids must be unique",
-                    line=_line_for(lines, ("rules", index, "id")),
+                    line=line_for(lines, ("rules", index, "id")),
                 )
             seen[rule.id] = index
             rules.append(rule)
@@ -215,7 +173,7 @@ def _compile(raw: Any, index: int, source: str, lines: Mapping[tuple[Any, ...], 
             rule=rule_name,
             field=".".join(str(p) for p in field_path),
             problem=problem,
-            line=_line_for(lines, (*base, *field_path)),
+            line=line_for(lines, (*base, *field_path)),
         )
 
     if not isinstance(raw, dict):
