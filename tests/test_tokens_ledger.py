@@ -132,3 +132,32 @@ def test_unusable_ledger_file_is_a_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(ConfigError, match="ledger"):
         Ledger(path)
+
+
+def test_many_sessions_open_one_new_ledger_at_once(tmp_path: Path) -> None:
+    import threading
+
+    from toolkit.tokens import Ledger
+
+    for round_ in range(5):
+        path = tmp_path / f"ledger-{round_}.sqlite"
+        barrier = threading.Barrier(12)
+        errors: list[BaseException] = []
+
+        def open_it(
+            path: Path = path,
+            barrier: threading.Barrier = barrier,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            barrier.wait()
+            try:
+                Ledger(path).close()
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from toolkit.errors import ConfigError
+from toolkit.tokens.sqlite import connect_wal
 
 __all__ = ["Ledger", "LedgerRow", "Totals", "utc_day"]
 
@@ -111,13 +112,10 @@ class Ledger:
             if self.path is None:
                 self._conn = sqlite3.connect(":memory:", check_same_thread=False)
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._conn = sqlite3.connect(
-                    self.path, timeout=30.0, check_same_thread=False, isolation_level=None
-                )
-                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn = connect_wal(self.path, _SCHEMA)
                 self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
+            if self.path is None:
+                self._conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
                 file=str(self.path), problem=f"not a usable ledger database ({exc})"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.tokens.canonical import encode_body, sha256_hex
+from toolkit.tokens.sqlite import connect_wal, is_busy
 
 __all__ = ["ResponseCache", "ResponseCacheWarning", "response_cache_key"]
 
@@ -62,13 +63,8 @@ class ResponseCache:
         return f"ResponseCache(path={str(self.path)!r})"
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(
-            self.path, timeout=30.0, check_same_thread=False, isolation_level=None
-        )
+        conn = connect_wal(self.path, _SCHEMA)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
             conn.execute("SELECT COUNT(*) FROM responses").fetchone()
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("integrity check failed")
@@ -81,6 +77,8 @@ class ResponseCache:
         try:
             return self._connect()
         except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise  # another session holds it for too long: never mistake that for damage
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             self.path.replace(aside)
             for suffix in ("-wal", "-shm"):
