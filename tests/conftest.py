@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,23 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.startswith("TOOLKIT_"):
             monkeypatch.delenv(name)
     yield
+
+
+def run_at_once(action: Callable[[], object], threads: int = 12) -> list[BaseException]:
+    """Start ``action`` in several threads released together; return what they raised."""
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            action()
+        except BaseException as exc:  # collected for the caller's assertion
+            errors.append(exc)
+
+    started = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return errors

@@ -1,3 +1,4 @@
+import functools
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -134,30 +135,13 @@ def test_unusable_ledger_file_is_a_config_error(tmp_path: Path) -> None:
         Ledger(path)
 
 
-def test_many_sessions_open_one_new_ledger_at_once(tmp_path: Path) -> None:
-    import threading
+def open_and_close(path: Path) -> None:
+    Ledger(path).close()
 
-    from toolkit.tokens import Ledger
+
+def test_many_sessions_open_one_new_ledger_at_once(tmp_path: Path) -> None:
+    from conftest import run_at_once
 
     for round_ in range(5):
         path = tmp_path / f"ledger-{round_}.sqlite"
-        barrier = threading.Barrier(12)
-        errors: list[BaseException] = []
-
-        def open_it(
-            path: Path = path,
-            barrier: threading.Barrier = barrier,
-            errors: list[BaseException] = errors,
-        ) -> None:
-            barrier.wait()
-            try:
-                Ledger(path).close()
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=open_it) for _ in range(12)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        assert run_at_once(functools.partial(open_and_close, path)) == []

@@ -141,33 +141,19 @@ def test_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
 
 
 def test_concurrent_openers_never_mistake_a_lock_for_damage(tmp_path: Path) -> None:
-    import threading
+    import functools
     import warnings
+
+    from conftest import run_at_once
 
     from toolkit.tokens import ResponseCache
 
+    def open_strictly(path: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ResponseCache(path).close()
+
     for round_ in range(5):
         path = tmp_path / f"cache-{round_}.sqlite"
-        barrier = threading.Barrier(12)
-        errors: list[BaseException] = []
-
-        def open_it(
-            path: Path = path,
-            barrier: threading.Barrier = barrier,
-            errors: list[BaseException] = errors,
-        ) -> None:
-            barrier.wait()
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("error")
-                    ResponseCache(path).close()
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=open_it) for _ in range(12)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        assert run_at_once(functools.partial(open_strictly, path)) == []
         assert not list(tmp_path.glob(f"cache-{round_}.sqlite.corrupt-*"))
