@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from toolkit.engine.units import UNIT_WORDS, canonical_word, convert_unit
 
 __all__ = ["Quantity", "convert", "find_quantities", "normalize_text"]
 
@@ -35,54 +37,52 @@ _ZH_UNIT_CHARS = "年月天日个周岁%万亿"
 _ZH_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 # Magnitude words directly after a number. "m" is ambiguous (million or metre): see convert().
+# "mm" is a million only after a currency sign ("$5mm"); otherwise it is millimetres.
 _MAGNITUDES = {
-    "k": 1e3, "thousand": 1e3, "mn": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6,
+    "k": 1e3, "thousand": 1e3, "mn": 1e6, "million": 1e6, "millions": 1e6,
     "b": 1e9, "bn": 1e9, "billion": 1e9, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7,
     "亿": 1e8,
 }  # fmt: skip
-_UNITS = {
-    "%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
-    "bps": "bps", "bp": "bps", "basis points": "bps", "basis point": "bps",
-    "years": "years", "year": "years", "yrs": "years", "yr": "years", "y": "years",
-    "年": "years", "months": "months", "month": "months", "mos": "months", "mo": "months",
-    "个月": "months", "月": "months", "weeks": "weeks", "week": "weeks", "周": "weeks",
-    "days": "days", "day": "days", "d": "days", "天": "days", "日": "days",
-    "hours": "hours", "hour": "hours", "hrs": "hours", "hr": "hours", "h": "hours",
-    "小时": "hours", "minutes": "minutes", "minute": "minutes", "mins": "minutes",
-    "min": "minutes", "分钟": "minutes", "seconds": "seconds", "second": "seconds",
-    "secs": "seconds", "sec": "seconds", "s": "seconds", "秒": "seconds",
-    "gw": "GW", "mw": "MW", "kw": "kW", "兆瓦": "MW", "千瓦": "kW", "mva": "MVA", "kva": "kVA",
-    "kv": "kV", "千伏": "kV", "v": "V", "伏": "V", "a": "A", "amps": "A", "amp": "A",
-    "amperes": "A", "安": "A", "ppm": "ppm", "m/s": "m/s", "km/h": "km/h", "kph": "km/h",
-    "km": "km", "公里": "km", "meters": "m", "metres": "m", "meter": "m", "metre": "m",
-    "米": "m", "°c": "celsius", "℃": "celsius", "c": "celsius", "celsius": "celsius",
-    "degrees": "celsius", "度": "celsius", "°f": "fahrenheit", "fahrenheit": "fahrenheit",
-    "dollars": "currency", "dollar": "currency", "usd": "currency", "eur": "currency",
-    "euros": "currency", "euro": "currency", "gbp": "currency", "pounds": "currency",
-    "cny": "currency", "rmb": "currency", "yuan": "currency", "元": "currency",
-    "美元": "currency", "欧元": "currency", "块": "currency",
-}  # fmt: skip
 _CURRENCY_PREFIX = re.compile(r"(?:[$€£¥]|\b(?:usd|eur|gbp|cny|rmb|jpy)\s?)$", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
+_UNIT_ALTERNATIVES = "|".join(
+    re.escape(k) for k in sorted(UNIT_WORDS, key=len, reverse=True) if k not in "$€£¥"
+)
 _SUFFIX = re.compile(
     r"\s?(?P<mag>(?:"
     + "|".join(re.escape(k) for k in sorted(_MAGNITUDES, key=len, reverse=True))
-    + r")(?![a-z]))?\s?(?P<unit>"
-    + "|".join(re.escape(k) for k in sorted(_UNITS, key=len, reverse=True))
-    + r")?(?![a-z/])",
+    + r")(?![a-z]))?\s?(?P<unit>[$€£¥]|"
+    + _UNIT_ALTERNATIVES
+    + r")?(?![a-z²³])",
     re.IGNORECASE,
 )
+_PER = re.compile(
+    r"\s*(?:/|\bper\s+|每|(?<=\s)an?\s+(?=(?:hour|day|night|week|month|year|kg)\b))\s*"
+    r"(?:(?:a|an|one)\s+)?(?P<den>" + _UNIT_ALTERNATIVES + r"|[a-z]+)(?![a-z0-9²³])",
+    re.IGNORECASE,
+)
+# Between the two ends of a range: "50-200", "50 – 200", "50 to 200", "50~200", "50至200".
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|~|～|to|至|到)\s*$", re.IGNORECASE)  # noqa: RUF001
+_BETWEEN = re.compile(r"(?:between|from)\s+$", re.IGNORECASE)
+_AND = re.compile(r"\s*(?:and|&)\s*$", re.IGNORECASE)
+# A count of something per period is not a unit ("8,000 a month" is money each month).
+_NOT_COMPOUNDED = frozenset(["percent", "bps"])
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number found in text, with its canonical unit (or None) and position."""
+    """A number found in text, with its canonical unit (or None) and position.
+
+    `role` is ``"low"`` or ``"high"`` for the two ends of a range ("50-200 MW"); the low
+    end takes the unit written after the high one.
+    """
 
     value: float
     unit: str | None
     start: int
     end: int
     ambiguous_m: bool = False
+    role: str | None = None
 
 
 def normalize_text(text: str) -> str:
@@ -148,15 +148,38 @@ def _en_replace(match: re.Match[str]) -> str:
     return f"{total + current}{trailing}"
 
 
-def _plausible_unit(text: str, suffix: re.Match[str], unit_word: str) -> bool:
+def _plausible_unit(text: str, start: int, unit_word: str) -> bool:
     # One-letter units ("5y", "400A", "12V") must be attached, and "a"/"c"/"v" upper-case,
     # or every "8,000 a month" would read as amperes.
     if len(unit_word) > 1 or not unit_word.isascii():
         return True
-    attached = not text[suffix.start("unit") - 1].isspace()
+    attached = not text[start - 1].isspace()
     if unit_word.lower() in ("a", "c", "v"):
         return unit_word.isupper() and (attached or unit_word != "C")
+    if unit_word in ("l", "L", "t", "g", "W", "J"):
+        return attached
     return attached
+
+
+def _per_unit(text: str, end: int, unit: str) -> tuple[str, int]:
+    """A compound unit after `unit`: "$20/MWh", "5 mg per kg", "0.5元/千瓦时"."""
+    if unit in _NOT_COMPOUNDED:
+        return unit, end
+    per = _PER.match(text, end)
+    if per is None:
+        return unit, end
+    word = per.group("den")
+    den = canonical_word(word)
+    if den is None:
+        den = word.lower()
+        if len(den) > 3 and den.endswith("s") and not den.endswith("ss"):
+            den = den[:-1]
+    if den in ("percent", "bps", "currency"):
+        return unit, end
+    compound = unit + "/" + den
+    if compound in ("m/seconds", "km/hours"):
+        compound = "m/s" if unit == "m" else "km/h"
+    return compound, per.end()
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -166,7 +189,8 @@ def find_quantities(text: str) -> list[Quantity]:
         text: output of `normalize_text`.
 
     Returns:
-        One `Quantity` per number, with magnitudes applied and the unit canonicalized.
+        One `Quantity` per number, with magnitudes applied, the unit canonicalized
+        (compounds such as ``currency/MWh`` included) and the ends of ranges marked.
     """
     found: list[Quantity] = []
     for match in _NUMBER.finditer(text):
@@ -175,15 +199,21 @@ def find_quantities(text: str) -> list[Quantity]:
         suffix = _SUFFIX.match(text, end)
         unit: str | None = None
         ambiguous = False
+        prefixed = bool(
+            _CURRENCY_PREFIX.search(text[max(0, match.start() - 5) : match.start()])
+        )
         if suffix is not None:
             magnitude = suffix.group("mag")
             unit_word = suffix.group("unit")
             if magnitude:
                 value *= _MAGNITUDES[magnitude.lower()]
-            if unit_word and not _plausible_unit(text, suffix, unit_word):
+            if unit_word and not _plausible_unit(text, suffix.start("unit"), unit_word):
                 unit_word = None
             if unit_word:
-                unit = _UNITS.get(unit_word.lower(), _UNITS.get(unit_word))
+                unit = canonical_word(unit_word)
+                if unit == "mm" and prefixed and not magnitude:
+                    value *= 1e6  # "$5mm": finance shorthand for millions
+                    unit = "currency"
             if magnitude or unit_word:
                 end = suffix.end()
                 while end > match.end() and text[end - 1].isspace():
@@ -193,28 +223,45 @@ def find_quantities(text: str) -> list[Quantity]:
             and not ambiguous
             and text[end : end + 1] == "m"
             and not (text[end + 1 : end + 2].isalpha())
+            and text[end + 1 : end + 2] != "/"
         ):
             ambiguous = True
             end += 1
-        if unit is None and _CURRENCY_PREFIX.search(
-            text[max(0, match.start() - 5) : match.start()]
-        ):
+        if unit is None and prefixed:
             unit = "currency"
+        if unit is not None and not ambiguous:
+            unit, end = _per_unit(text, end, unit)
         if ambiguous:
             value *= 1e6
         found.append(Quantity(value, unit, match.start(), end, ambiguous))
-    return found
+    return _mark_ranges(text, found)
 
 
-_TIME_SECONDS = {
-    "years": 365.25 * 86400, "months": 365.25 * 86400 / 12, "weeks": 7 * 86400,
-    "days": 86400.0, "hours": 3600.0, "minutes": 60.0, "seconds": 1.0,
-}  # fmt: skip
-_CALENDAR = {("years", "months"): 12.0, ("months", "years"): 1 / 12, ("years", "days"): 365.0}
-_LINEAR = {
-    ("GW", "MW"): 1e3, ("kW", "MW"): 1e-3, ("kVA", "MVA"): 1e-3, ("V", "kV"): 1e-3,
-    ("km", "m"): 1e3, ("km/h", "m/s"): 1 / 3.6,
-}  # fmt: skip
+def _mark_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Mark "50-200 MW", "between 50 and 200 MW", "50至200兆瓦" as low/high pairs."""
+    marked = list(found)
+    index = 0
+    while index + 1 < len(marked):
+        low, high = marked[index], marked[index + 1]
+        between = text[low.end : high.start]
+        joined = bool(_RANGE_JOIN.fullmatch(between)) or (
+            bool(_AND.fullmatch(between))
+            and bool(_BETWEEN.search(text[max(0, low.start - 9) : low.start]))
+        )
+        if not joined or low.role is not None or (low.value > high.value and low.unit is None):
+            index += 1
+            continue
+        if between.strip() == "-" and low.unit is not None and high.unit is None:
+            index += 1  # "5 years -3" is not a range
+            continue
+        unit = low.unit or high.unit
+        if low.unit is not None and high.unit is not None and low.unit != high.unit:
+            index += 1
+            continue
+        marked[index] = replace(low, unit=unit, role="low")
+        marked[index + 1] = replace(high, unit=unit, role="high")
+        index += 2
+    return marked
 
 
 def convert(
@@ -229,12 +276,16 @@ def convert(
             fraction even without an `x-unit`.
 
     Returns:
-        The converted value, or None.
+        The converted value, or None. A bare number fits any unit; a money amount per
+        period ("$9,000 a month") fits a money property; a price per unit of something
+        ("$20/MWh") never fits a power, nor a power a price.
     """
     unit = quantity.unit
     value = quantity.value
-    if quantity.ambiguous_m and target == "m":
-        return value / 1e6
+    if quantity.ambiguous_m and target is not None and target not in ("currency", "fraction"):
+        metres = convert_unit(value / 1e6, "m", target)
+        if metres is not None:
+            return metres
     if target == "fraction" or (target is None and maximum is not None and maximum <= 1):
         if unit == "percent":
             return value / 100
@@ -247,24 +298,11 @@ def convert(
         if unit == "percent" or unit is None:
             return value
         return value / 100 if unit == "bps" else None
-    if target in _TIME_SECONDS:
-        if unit is None:
-            return value
-        if unit not in _TIME_SECONDS:
-            return None
-        if unit == target:
-            return value
-        factor = _CALENDAR.get((unit, target))
-        if factor is not None:
-            return value * factor
-        return value * _TIME_SECONDS[unit] / _TIME_SECONDS[target]
-    if target == "celsius" and unit == "fahrenheit":
-        return (value - 32) * 5 / 9
-    if target == "currency":
-        return value if unit in (None, "currency") else None
-    if target is None:
-        return value if unit in (None, "currency") else None
-    if unit is None or unit == target:
+    if target is None or target == "currency":
+        money = unit is None or unit == "currency" or unit.startswith("currency/")
+        return value if money else None
+    if unit is None:
         return value
-    factor = _LINEAR.get((unit, target))
-    return value * factor if factor is not None else None
+    if unit in ("percent", "bps"):
+        return None
+    return convert_unit(value, unit, target)
