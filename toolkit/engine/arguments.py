@@ -14,15 +14,27 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.engine.quantities import Quantity, convert, find_quantities, normalize_text
+from toolkit.engine.fields import (
+    chinese_labels,
+    frequency_period,
+    property_terms,
+    schema_type,
+)
+from toolkit.engine.frequency import find_frequencies, per_period
+from toolkit.engine.items import read_items
+from toolkit.engine.numbers import NumericProperty, assign_numbers, in_bounds, numeric_value
+from toolkit.engine.quantities import Quantity, find_quantities, normalize_text
 from toolkit.engine.similarity import terms
 from toolkit.engine.spans import (
     boolean_mention,
     enum_choice,
     identifier,
     json_literal,
+    leading_label,
     pattern_match,
+    place_after,
 )
+from toolkit.engine.units import canonical_word
 
 __all__ = ["Filled", "fill_arguments"]
 
@@ -30,33 +42,19 @@ _DATE = re.compile(
     r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"
 )  # no \\b: CJK counts as a word character
 _QUOTED = re.compile(r"[\"“「『]([^\"”」』]{1,500})[\"”」』]")
-_ID_TERMS = frozenset(
-    [
-        "id",
-        "identifier",
-        "number",
-        "code",
-        "iban",
-        "account",
-        "card",
-        "pan",
-        "reference",
-        "ref",
-        "serial",
-        "vin",
-        "sku",
-    ]
+# Identifier-like properties take an identifier found in the text or nothing. Generic words
+# only; a pack marks other identifiers with `pattern` or `x-identifier: true`.
+_ID_TERMS = frozenset(["id", "identifier", "number", "code", "reference", "ref", "serial"])
+# Words naming an item's own label: "Unit A", "Shipment 2", "Field North".
+_LABEL_TERMS = frozenset(["name", "label", "title", "unit", "tag", "item", "名称", "名字"])
+_ORIGIN_TERMS = frozenset(["origin", "source", "departure", "pickup", "start", "起点", "出发"])
+_DESTINATION_TERMS = frozenset(
+    ["destination", "dest", "target", "arrival", "delivery", "终点", "目的", "目的地"]
 )
-_TIME_WORDS = {
-    "month": "months", "year": "years", "day": "days", "hour": "hours", "minute": "minutes",
-    "second": "seconds", "week": "weeks", "percent": "percent", "pct": "percent",
-}  # fmt: skip
+# List markers are not numbers: "1) Unit A ...", "2. Unit B ...".
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s:;,(]))\(?\d{1,2}[).](?=\s)|^\s*[-*•·]\s", re.M)
 _MAX_ARRAY_ITEMS = 50
-_LEADING_UNIT = re.compile(
-    r"\s*(?:the\s+)?(?:(?:number|count)\s+of\s+)?"
-    r"(month|year|day|hour|minute|second|week)s?\b(?!\s*(?:of|when|at)\b)",
-    re.IGNORECASE,
-)
+_CLAUSE = re.compile(r"[,;!?\n、]\s*|\.(?!\d)\s*|\s+and\s+")
 
 
 @dataclass
@@ -68,6 +66,7 @@ class Filled:
     defaulted: list[str] = field(default_factory=list)
     weak: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)
 
     @property
     def extracted(self) -> list[str]:
@@ -95,140 +94,12 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _schema_type(schema: dict[str, Any]) -> str:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    if isinstance(kind, str):
-        return kind
-    if "enum" in schema:
-        return "string"
-    return "object" if "properties" in schema else "string"
-
-
-def _property_terms(name: str, schema: dict[str, Any]) -> tuple[set[str], set[str]]:
-    name_terms = set(terms(name))
-    described = set(terms(str(schema.get("description", "")) + " " + str(schema.get("title", ""))))
-    return name_terms, described - name_terms
-
-
-def _unit_of(name: str, schema: dict[str, Any]) -> str | None:
-    unit = schema.get("x-unit")
-    if isinstance(unit, str):
-        return unit
-    for word in terms(name):
-        if word in _TIME_WORDS:
-            return _TIME_WORDS[word]
-    description = str(schema.get("description", ""))
-    match = re.search(r"\bin (months|years|days|hours|minutes|seconds|weeks)\b", description)
-    if match:
-        return match.group(1)
-    # Schema converters may drop `x-unit`; a description that opens with a time unit
-    # ("Days past due.", "Number of months...") still says what the number counts.
-    # Only the opening counts: "Interest rate per year" is a rate, not a duration.
-    match = _LEADING_UNIT.match(description)
-    return _TIME_WORDS[match.group(1).lower()] if match else None
-
-
-def _context_score(
-    text: str, quantity: Quantity, spans: list[tuple[int, int]], name: str, schema: dict[str, Any]
-) -> float:
-    name_terms, description_terms = _property_terms(name, schema)
-    previous_end = max((end for _, end in spans if end <= quantity.start), default=0)
-    next_start = min((start for start, _ in spans if start >= quantity.end), default=len(text))
-    before = terms(re.split(r"[,;.!?\n]", text[previous_end : quantity.start])[-1])[-8:]
-    after = terms(re.split(r"[,;.!?\n]", text[quantity.end : next_start])[0])[:4]
-    score = 0.0
-    # "income 9,000" is the usual order, so words before a number weigh more than after.
-    # Chinese labels put the distinguishing word first (现有月供), so decay before is mild.
-    weighted = [(1.0 / (1.0 + 0.15 * d), w) for d, w in enumerate(reversed(before))]
-    weighted += [(0.6 / (1.0 + 0.5 * d), w) for d, w in enumerate(after)]
-    seen: set[str] = set()
-    for weight, word in weighted:
-        if word in seen:
-            continue
-        seen.add(word)
-        if word in name_terms:
-            score += 2.0 * weight
-        elif word in description_terms:
-            score += 1.0 * weight
-    return score
-
-
-def _in_bounds(value: float, schema: dict[str, Any]) -> bool:
-    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = schema.get(key)
-        if not isinstance(bound, int | float) or isinstance(bound, bool):
-            continue
-        if (key == "minimum" and value < bound) or (key == "maximum" and value > bound):
-            return False
-        if (key == "exclusiveMinimum" and value <= bound) or (
-            key == "exclusiveMaximum" and value >= bound
-        ):
-            return False
-    return True
-
-
-def _numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float | int | None:
-    maximum = schema.get("maximum", schema.get("exclusiveMaximum"))
-    value = convert(
-        quantity,
-        _unit_of(name, schema),
-        maximum=maximum if isinstance(maximum, int | float) else None,
-    )
-    if value is None:
-        return None
-    number: float | int = round(value, 10)
-    if _schema_type(schema) == "integer":
-        if abs(number - round(number)) > 1e-6:
-            return None
-        number = round(number)
-    return number if _in_bounds(number, schema) else None
-
-
-def _assign_numbers(
-    text: str, quantities: list[Quantity], numeric: list[tuple[str, dict[str, Any], bool]]
-) -> tuple[dict[str, float | int], list[str]]:
-    spans = [(q.start, q.end) for q in quantities]
-    candidates: list[tuple[float, int, int, float | int, bool]] = []
-    for p_index, (name, schema, required) in enumerate(numeric):
-        unit = _unit_of(name, schema)
-        for q_index, quantity in enumerate(quantities):
-            value = _numeric_value(quantity, name, schema)
-            if value is None:
-                continue
-            context = _context_score(text, quantity, spans, name, schema)
-            unit_match = quantity.unit is not None and (
-                quantity.unit == unit or unit not in (None, "currency")
-            )
-            if not required and context == 0:
-                continue
-            score = 1.0 + context + (2.0 if unit_match else 0.0)
-            if quantity.unit is None and unit in (None, "currency"):
-                score += 0.5
-            score -= 0.01 * abs(p_index - q_index)
-            # A bare number for a property with a physical or time unit and no word
-            # linking them ("IFRS 9" for days past due) is a guess, not a reading.
-            weak = unit not in (None, "currency") and not unit_match and context == 0
-            candidates.append((score, p_index, q_index, value, weak))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    taken_params: set[int] = set()
-    taken_quantities: set[int] = set()
-    assigned: dict[str, float | int] = {}
-    weak_names: list[str] = []
-    for _, p_index, q_index, value, weak in candidates:
-        if p_index in taken_params or q_index in taken_quantities:
-            continue
-        taken_params.add(p_index)
-        taken_quantities.add(q_index)
-        assigned[numeric[p_index][0]] = value
-        if weak:
-            weak_names.append(numeric[p_index][0])
-    return assigned, weak_names
-
-
 def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
+
+
+def _without_dates(text: str) -> str:
+    return _DATE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def fill_arguments(
@@ -242,21 +113,29 @@ def fill_arguments(
         root: the schema holding `$defs` for `$ref` resolution (defaults to `schema`).
 
     Returns:
-        The arguments found and the required properties still missing.
+        The arguments found, the required properties still missing, those given defaults,
+        those read weakly, and those the text mentions but could not be read (`unread`).
     """
     root = root if root is not None else schema
+    work = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), normalize_text(text))
+    return _fill(schema, work, root, item=False)
+
+
+def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool) -> Filled:
     schema = _resolve(schema, root)
-    properties = schema.get("properties") or {}
+    properties = {
+        name: _resolve(raw if isinstance(raw, dict) else {}, root)
+        for name, raw in (schema.get("properties") or {}).items()
+    }
     required = [r for r in schema.get("required", []) if isinstance(r, str)]
-    work = normalize_text(text)
+    original = work
     result = Filled()
-    numeric: list[tuple[str, dict[str, Any], bool]] = []
+    numeric: list[NumericProperty] = []
     deferred: list[tuple[str, dict[str, Any]]] = []
-    for name, raw in properties.items():
-        prop = _resolve(raw if isinstance(raw, dict) else {}, root)
-        kind = _schema_type(prop)
+    for name, prop in properties.items():
+        kind = schema_type(prop)
         if kind == "string" and "enum" not in prop:
-            found = _string_span(work, name, prop, required=name in required)
+            found = _string_span(work, name, prop, required=name in required, item=item)
             if found is not None:
                 value, start, end = found
                 result.arguments[name] = value
@@ -265,21 +144,39 @@ def fill_arguments(
                     result.spans.append((start, end))
             continue
         if kind in ("number", "integer"):
-            numeric.append((name, prop, name in required))
+            numeric.append(NumericProperty(name, prop, name in required))
         else:
             deferred.append((name, prop))
     # Dates are never quantities ("2026-01-05" is not 2026 and -1 and -5).
-    quantities = find_quantities(_DATE.sub(lambda m: " " * len(m.group(0)), work))
-    assigned, result.weak = _assign_numbers(work, quantities, numeric)
-    result.arguments.update(assigned)
+    quantities = find_quantities(_without_dates(work))
+    # Arrays of objects first: the numbers inside their items are theirs alone.
     for name, prop in deferred:
-        value = _other_value(work, text, name, prop, root, quantities)
+        if schema_type(prop) != "array" or json_literal(work, "[") is not None:
+            continue
+        items = _resolve(prop.get("items") or {}, root)
+        if schema_type(items) != "object" or not items.get("properties"):
+            continue
+        value, spans = _object_items(work, name, items, root, quantities, properties)
         if value is not None:
             result.arguments[name] = value
-    for name, raw in properties.items():
+            for start, end in spans:
+                work = _mask(work, start, end)
+            quantities = [
+                q for q in quantities if not any(s <= q.start < e for s, e in spans)
+            ]
+    work, quantities = _read_frequencies(work, quantities, numeric, result)
+    pending = [p for p in numeric if p.name not in result.arguments]
+    assigned, result.weak, used = assign_numbers(work, quantities, pending)
+    result.arguments.update(assigned)
+    for name, prop in deferred:
+        if name in result.arguments:
+            continue
+        value = _other_value(work, original, name, prop, root, quantities)
+        if value is not None:
+            result.arguments[name] = value
+    for name, prop in properties.items():
         if name not in result.arguments and name in required:
-            default = raw.get("default") if isinstance(raw, dict) else None
-            prop = _resolve(raw if isinstance(raw, dict) else {}, root)
+            default = prop.get("default")
             if default is not None:
                 result.arguments[name] = default
                 result.defaulted.append(name)
@@ -288,13 +185,128 @@ def fill_arguments(
                 result.defaulted.append(name)
             else:
                 result.missing.append(name)
-    ordered = {name: result.arguments[name] for name in properties if name in result.arguments}
-    result.arguments = ordered
+    if not item:
+        consumed = result.spans + [(quantities[i].start, quantities[i].end) for i in used]
+        result.unread = _unread(original, properties, result, consumed)
+    result.arguments = {n: result.arguments[n] for n in properties if n in result.arguments}
     return result
 
 
+def _read_frequencies(
+    work: str, quantities: list[Quantity], numeric: list[NumericProperty], result: Filled
+) -> tuple[str, list[Quantity]]:
+    """Fill count-per-period properties from frequency words ("quarterly" -> 4 a year)."""
+    frequencies = find_frequencies(work)
+    for prop in numeric:
+        period = frequency_period(prop.name, prop.schema)
+        if period is None:
+            continue
+        for frequency in frequencies:
+            count = per_period(frequency, period)
+            if count is None or abs(count - round(count)) > 1e-6:
+                continue
+            if not in_bounds(round(count), prop.schema):
+                continue
+            result.arguments[prop.name] = round(count)
+            result.spans.append((frequency.start, frequency.end))
+            work = _mask(work, frequency.start, frequency.end)
+            quantities = [
+                q for q in quantities if not frequency.start <= q.start < frequency.end
+            ]
+            frequencies.remove(frequency)
+            break
+    return work, quantities
+
+
+def _object_items(
+    work: str,
+    name: str,
+    items: dict[str, Any],
+    root: dict[str, Any],
+    quantities: list[Quantity],
+    properties: dict[str, dict[str, Any]],
+) -> tuple[list[dict[str, Any]] | None, list[tuple[int, int]]]:
+    """An array of objects read from prose, and the spans of text its items used."""
+    item_properties = items.get("properties") or {}
+    numeric_required = [
+        key for key in item_properties
+        if schema_type(_resolve(item_properties[key], root)) in ("number", "integer")
+        and key in items.get("required", [])
+    ]  # fmt: skip
+    outer_terms: set[str] = set()
+    for other, prop in properties.items():
+        if other != name:
+            name_terms, _ = property_terms(other, prop)
+            outer_terms |= {t for t in name_terms if canonical_word(t) is None}
+    resolved = {"type": "object", **items}
+
+    def read(schema: dict[str, Any], text: str) -> tuple[dict[str, Any], list[str]]:
+        filled = _fill(schema, text, root, item=True)
+        return filled.arguments, filled.defaulted
+
+    reading = read_items(
+        work,
+        resolved,
+        quantities,
+        read,
+        outer_terms=outer_terms,
+        head_terms=set(terms(name)) | set(terms(str(items.get("title", "")))),
+    )
+    segmented = reading.items if reading.items and not reading.incomplete else None
+    if len(numeric_required) == 1 and (segmented is None or len(segmented) < 2):
+        # One number per object (amounts of transactions listed in a row): the old reading
+        # of every matching number as an item, with shared fields from the whole text.
+        single = _single_number_items(work, items, root, quantities, numeric_required[0])
+        if single is not None:
+            return single, []
+    if segmented is None:
+        return None, []
+    return segmented[:_MAX_ARRAY_ITEMS], reading.spans
+
+
+def _unread(
+    text: str,
+    properties: dict[str, dict[str, Any]],
+    result: Filled,
+    consumed: list[tuple[int, int]],
+) -> dict[str, str]:
+    """Properties the text mentions in a clause whose value could not be read.
+
+    A clause mentions a property when it holds a word of the property's name (not a unit
+    word) or one of its Chinese labels; it counts when nothing in the clause was read for
+    any property and it has words besides the mention ("compounded continuously").
+    """
+    unread: dict[str, str] = {}
+    clauses: list[tuple[int, int]] = []
+    position = 0
+    for match in _CLAUSE.finditer(text):
+        clauses.append((position, match.start()))
+        position = match.end()
+    clauses.append((position, len(text)))
+    for name, prop in properties.items():
+        if name in result.extracted and name not in result.weak:
+            continue
+        name_terms, _ = property_terms(name, prop)
+        keys = {t for t in name_terms if canonical_word(t) is None and len(t) > 2}
+        labels = chinese_labels(name, prop)
+        for start, end in clauses:
+            clause = text[start:end]
+            if not clause.strip() or any(s < end and start < e for s, e in consumed):
+                continue
+            words = terms(clause)
+            hits = [w for w in words if any(w[:5] == k[:5] for k in keys)]
+            labelled = any(label in clause for label in labels)
+            if not hits and not labelled:
+                continue
+            others = [w for w in words if w not in hits and w not in name_terms]
+            if others or re.search(r"\d", clause):
+                unread[name] = clause.strip()
+                break
+    return unread
+
+
 def _string_span(
-    text: str, name: str, prop: dict[str, Any], *, required: bool
+    text: str, name: str, prop: dict[str, Any], *, required: bool, item: bool
 ) -> tuple[str, int, int] | None:
     pattern = prop.get("pattern")
     if isinstance(pattern, str):
@@ -302,11 +314,22 @@ def _string_span(
     if prop.get("format") == "date":
         match = _DATE.search(text)
         return (match.group(0), match.start(), match.end()) if match else None
-    name_terms, description_terms = _property_terms(name, prop)
-    if (name_terms | description_terms) & _ID_TERMS:
+    name_terms, description_terms = property_terms(name, prop)
+    described = name_terms | description_terms
+    if name_terms & _ORIGIN_TERMS or (not name_terms & _DESTINATION_TERMS and described & {
+        "origin", "from", "起点"
+    }):
+        return place_after(text, ("from", "从"))
+    if name_terms & _DESTINATION_TERMS:
+        return place_after(text, ("to", "到", "至", "运往", "送往"))
+    if prop.get("x-identifier") is True or described & _ID_TERMS:
+        if item and name_terms & _LABEL_TERMS:
+            return leading_label(text)
         # An identifier is one or nothing: the whole request is never an account number
         # (and a masked one, "411111******1111", is not there to be read).
         return identifier(text, name)
+    if item and (name_terms & _LABEL_TERMS or required):
+        return leading_label(text)
     if not required:
         return None
     quoted = _QUOTED.search(text)
@@ -323,7 +346,7 @@ def _other_value(
     root: dict[str, Any],
     quantities: list[Quantity],
 ) -> Any:
-    kind = _schema_type(prop)
+    kind = schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
         return enum_choice(text, prop["enum"])
     if kind == "boolean":
@@ -332,52 +355,46 @@ def _other_value(
         literal = json_literal(text, "{")
         if isinstance(literal, dict):
             return literal
-        nested = fill_arguments(prop, text, root=root)
+        nested = _fill(prop, work, root, item=False)
         return nested.arguments if not nested.missing and nested.arguments else None
     if kind == "array":
         literal = json_literal(text, "[")
         if isinstance(literal, list):
             return literal
         items = _resolve(prop.get("items") or {}, root)
-        return _array_items(work, text, items, root, quantities)
+        return _scalar_items(text, items, quantities)
     return None
 
 
-def _array_items(
-    work: str, text: str, items: dict[str, Any], root: dict[str, Any], quantities: list[Quantity]
-) -> list[Any] | None:
-    kind = _schema_type(items)
+def _scalar_items(text: str, items: dict[str, Any], quantities: list[Quantity]) -> list[Any] | None:
+    kind = schema_type(items)
     if kind in ("number", "integer"):
-        values = [_numeric_value(q, "", items) for q in quantities]
+        values = [numeric_value(q, "", items) for q in quantities]
         found = [v for v in values if v is not None][:_MAX_ARRAY_ITEMS]
         return found or None
     if kind == "string" and "enum" in items:
         chosen = [v for v in items["enum"] if enum_choice(text, [v]) is not None]
         return chosen or None
-    if kind != "object":
-        return None
+    return None
+
+
+def _single_number_items(
+    work: str, items: dict[str, Any], root: dict[str, Any], quantities: list[Quantity], key: str
+) -> list[Any] | None:
     # One object per number its single numeric required field accepts; shared fields
     # (identifiers, enums) come from the whole text, dates are taken in order.
     # The template is read from the normalized text with dates blanked (same offsets as
     # the quantities), so numbers inside its identifiers ("C-1001") are not amounts.
-    template = fill_arguments(items, _without_dates(work), root=root)
+    template = _fill(items, _without_dates(work), root, item=False)
     quantities = [
         q
         for q in quantities
         if not any(q.start < end and start < q.end for start, end in template.spans)
     ]
     properties = items.get("properties") or {}
-    numeric_fields = [
-        key for key in properties
-        if _schema_type(_resolve(properties[key], root)) in ("number", "integer")
-        and key in items.get("required", [])
-    ]  # fmt: skip
-    if len(numeric_fields) != 1:
-        return None
-    key = numeric_fields[0]
     prop = _resolve(properties[key], root)
-    values = [v for v in (_numeric_value(q, key, prop) for q in quantities) if v is not None]
-    dates = _DATE.findall(text)
+    values = [v for v in (numeric_value(q, key, prop) for q in quantities) if v is not None]
+    dates = _DATE.findall(work)
     date_fields = [k for k in properties if _resolve(properties[k], root).get("format") == "date"]
     objects: list[Any] = []
     for index, value in enumerate(values[:_MAX_ARRAY_ITEMS]):
@@ -391,7 +408,3 @@ def _array_items(
             return None
         objects.append({k: item[k] for k in properties if k in item})
     return objects or None
-
-
-def _without_dates(text: str) -> str:
-    return _DATE.sub(lambda m: " " * len(m.group(0)), text)

@@ -11,7 +11,15 @@ from typing import Any
 
 from toolkit.engine.similarity import terms
 
-__all__ = ["boolean_mention", "enum_choice", "identifier", "json_literal", "pattern_match"]
+__all__ = [
+    "boolean_mention",
+    "enum_choice",
+    "identifier",
+    "json_literal",
+    "leading_label",
+    "pattern_match",
+    "place_after",
+]
 
 _MASK_CHARS = frozenset("*•●")
 _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
@@ -125,4 +133,65 @@ def json_literal(text: str, opener: str) -> Any:
             return value
         except json.JSONDecodeError:
             start = text.find(opener, start + 1)
+    return None
+
+
+_FILLER = frozenset(
+    ["a", "an", "the", "and", "or", "at", "with", "for", "of", "plus", "then", "also", "is",
+     "are", "has", "have", "costs", "cost", "from", "to", "on", "in", "by", "each", "per",
+     "between", "about", "around", "approximately", "roughly", "range", "ranging"]
+)  # fmt: skip
+_TOKEN = re.compile(r"[A-Za-z][\w'-]*|[\u3400-\u9fff]+|[$€£¥]?\d[\d,.]*[A-Za-z]*|[$€£¥]")
+
+
+def leading_label(text: str) -> tuple[str, int, int] | None:
+    """The words opening a list item before its first figure: "Unit A" in "Unit A 50-200 MW".
+
+    Filler words ("and", "at", "the") are dropped; a number right after a label word and
+    before another figure belongs to the label ("Unit 3 50-200 MW"); at most four words.
+    """
+    tokens = list(_TOKEN.finditer(text))
+    kept: list[re.Match[str]] = []
+    for index, token in enumerate(tokens):
+        word = token.group(0)
+        if word[0].isdigit() or word[0] in "$€£¥":
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            gap = text[token.end() : following.start()] if following else ""
+            if (
+                len(kept) == 1
+                and text[kept[0].end() : token.start()] in (" ", " #", "#", "-")
+                and word.isalnum()
+                and following is not None
+                and following.group(0)[0] in "0123456789$€£¥"
+                and gap.strip() in ("", ":", ",")
+                and gap
+            ):
+                kept.append(token)
+            break
+        filler = word in _FILLER or (word.lower() in _FILLER and len(word) > 1)
+        if filler and not kept:
+            continue
+        if filler:
+            break
+        kept.append(token)
+        if len(kept) == 4:
+            break
+    if not kept:
+        return None
+    value = text[kept[0].start() : kept[-1].end()].strip(" :-–,")
+    return (value, kept[0].start(), kept[-1].end()) if value else None
+
+
+def place_after(text: str, words: tuple[str, ...]) -> tuple[str, int, int] | None:
+    """The place named after a preposition: "from Rotterdam" / "to New York" / 从上海 / 到北京."""
+    for word in words:
+        if word.isascii():
+            pattern = (
+                r"\b" + re.escape(word) + r"\s+((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2})"
+            )
+        else:
+            pattern = re.escape(word) + r"([\u3400-\u9fff]{2,6}?)(?=到|至|运往|送往|[，,、;；\s\d]|$)"
+        match = re.search(pattern, text)
+        if match:
+            return match.group(1), match.start(1), match.end(1)
     return None

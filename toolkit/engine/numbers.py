@@ -1,0 +1,233 @@
+"""Match the numbers found in a request to a schema's numeric properties.
+
+Each (property, number) pair is scored by unit compatibility (the property's unit from
+`fields.property_unit`), the words next to the number compared with the property's name and
+description, a Chinese label next to the number that names the property, the ends of a range
+("50-200 MW") against a min/max pair of properties, and order; bounds (`minimum`,
+`maximum`) and integer types rule pairs out. The best pairs are taken greedily.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.engine.fields import (
+    chinese_labels,
+    property_terms,
+    property_unit,
+    range_pairs,
+    schema_type,
+)
+from toolkit.engine.quantities import Quantity, convert
+from toolkit.engine.similarity import terms
+from toolkit.engine.units import dimension
+
+__all__ = ["NumericProperty", "assign_numbers", "in_bounds", "numeric_value"]
+
+# Words that may sit between a Chinese label and its number: 氢气: 200, 甲烷为120, 乙炔 = 5.
+_ZH_JOINER = re.compile(r"[\s:=：＝为是约有达]*$")  # noqa: RUF001
+_ZH_AFTER = re.compile(r"^[\s的]*")
+_PRICE_WORDS = frozenset(
+    ["price", "cost", "fee", "tariff", "charge", "revenue", "spend", "rent", "rate_card",
+     "价格", "成本", "费用", "电价", "单价", "报价"]
+)  # fmt: skip
+_CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
+_CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class NumericProperty:
+    """A numeric property to fill: its name, resolved schema and whether it is required."""
+
+    name: str
+    schema: dict[str, Any]
+    required: bool
+
+
+def in_bounds(value: float, schema: dict[str, Any]) -> bool:
+    """Whether `value` satisfies the schema's minimum/maximum (exclusive ones too)."""
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = schema.get(key)
+        if not isinstance(bound, int | float) or isinstance(bound, bool):
+            continue
+        if (key == "minimum" and value < bound) or (key == "maximum" and value > bound):
+            return False
+        if (key == "exclusiveMinimum" and value <= bound) or (
+            key == "exclusiveMaximum" and value >= bound
+        ):
+            return False
+    return True
+
+
+def _fit(number: float, schema: dict[str, Any]) -> float | int | None:
+    number = round(number, 10)
+    if schema_type(schema) == "integer":
+        if abs(number - round(number)) > 1e-6:
+            return None
+        return round(number) if in_bounds(round(number), schema) else None
+    return number if in_bounds(number, schema) else None
+
+
+def numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float | int | None:
+    """The quantity as a value of the property (converted, bounded, integral), or None."""
+    maximum = schema.get("maximum", schema.get("exclusiveMaximum"))
+    value = convert(
+        quantity,
+        property_unit(name, schema),
+        maximum=maximum if isinstance(maximum, int | float) else None,
+    )
+    return None if value is None else _fit(value, schema)
+
+
+def _loose_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float | int | None:
+    """A physical quantity for a property that names no unit: only with a label next to it."""
+    if property_unit(name, schema) is not None or quantity.unit is None:
+        return None
+    kind = dimension(quantity.unit.split("/")[0])
+    if kind is None or kind == "time":
+        return None
+    return _fit(quantity.value, schema)
+
+
+def _context_score(
+    text: str, quantity: Quantity, spans: list[tuple[int, int]], name: str, schema: dict[str, Any]
+) -> float:
+    name_terms, description_terms = property_terms(name, schema)
+    previous_end = max((end for _, end in spans if end <= quantity.start), default=0)
+    next_start = min((start for start, _ in spans if start >= quantity.end), default=len(text))
+    before = terms(re.split(r"[,;.!?\n、]", text[previous_end : quantity.start])[-1])[-8:]
+    after = terms(re.split(r"[,;.!?\n、]", text[quantity.end : next_start])[0])[:4]
+    score = 0.0
+    # "income 9,000" is the usual order, so words before a number weigh more than after.
+    # Chinese labels put the distinguishing word first (现有月供), so decay before is mild.
+    weighted = [(1.0 / (1.0 + 0.15 * d), w) for d, w in enumerate(reversed(before))]
+    weighted += [(0.6 / (1.0 + 0.5 * d), w) for d, w in enumerate(after)]
+    seen: set[str] = set()
+    for weight, word in weighted:
+        if word in seen:
+            continue
+        seen.add(word)
+        if word in name_terms:
+            score += 2.0 * weight
+        elif word in description_terms:
+            score += 1.0 * weight
+    return score
+
+
+def _chinese_owners(
+    text: str, quantities: list[Quantity], numeric: list[NumericProperty]
+) -> dict[int, int]:
+    """Quantity index -> property index, where a Chinese label next to the number names it.
+
+    The label directly before the number (氢气 200) counts first, else the one directly after
+    its unit (200 ppm 的氢气 is rare; 200的氢气 too); the longest label wins, and a label two
+    properties share names neither.
+    """
+    labels = [(index, label) for index, p in enumerate(numeric) for label in
+              chinese_labels(p.name, p.schema)]  # fmt: skip
+    if not labels:
+        return {}
+    owners: dict[int, int] = {}
+    for q_index, quantity in enumerate(quantities):
+        previous_end = quantities[q_index - 1].end if q_index else 0
+        before = text[previous_end : quantity.start]
+        joiner = _ZH_JOINER.search(before)
+        tail = _CJK_TAIL.search(before[: joiner.start()] if joiner else before)
+        next_start = quantities[q_index + 1].start if q_index + 1 < len(quantities) else len(text)
+        after = text[quantity.end : next_start]
+        head = _CJK_HEAD.search(after[_ZH_AFTER.match(after).end() :])  # type: ignore[union-attr]
+        for run, at_end in ((tail, True), (head, False)):
+            if run is None:
+                continue
+            word = run.group(0)
+            matches = [
+                (len(label), index)
+                for index, label in labels
+                if (word.endswith(label) if at_end else word.startswith(label))
+            ]
+            if not matches:
+                continue
+            longest = max(length for length, _ in matches)
+            owners_found = {index for length, index in matches if length == longest}
+            if len(owners_found) == 1:
+                owners[q_index] = owners_found.pop()
+            break
+    return owners
+
+
+def _priced(prop: NumericProperty) -> bool:
+    name_terms, described = property_terms(prop.name, prop.schema)
+    return bool((name_terms | described) & _PRICE_WORDS)
+
+
+def assign_numbers(
+    text: str, quantities: list[Quantity], numeric: list[NumericProperty]
+) -> tuple[dict[str, float | int], list[str], list[int]]:
+    """Assign quantities to numeric properties.
+
+    Returns:
+        (values by property name, properties read weakly, indexes of quantities used). A
+        bare number given to a property with a physical or time unit and no word linking
+        them ("IFRS 9" for days past due) is weak: a guess, not a reading.
+    """
+    spans = [(q.start, q.end) for q in quantities]
+    roles = range_pairs({p.name: p.schema for p in numeric})
+    owners = _chinese_owners(text, quantities, numeric)
+    candidates: list[tuple[float, int, int, float | int, bool]] = []
+    for p_index, prop in enumerate(numeric):
+        unit = property_unit(prop.name, prop.schema)
+        role = roles.get(prop.name)
+        for q_index, quantity in enumerate(quantities):
+            owner = owners.get(q_index)
+            if owner is not None and owner != p_index:
+                continue
+            value = numeric_value(quantity, prop.name, prop.schema)
+            loose = False
+            if value is None:
+                value = _loose_value(quantity, prop.name, prop.schema)
+                loose = value is not None
+            if value is None:
+                continue
+            context = _context_score(text, quantity, spans, prop.name, prop.schema)
+            if owner == p_index:
+                context += 4.0
+            if quantity.role is not None and role is not None:
+                if quantity.role != role:
+                    continue
+                context += 2.5
+            elif quantity.role is not None:
+                context -= 0.5
+            elif role is not None:
+                context -= 0.3  # one end of a range wants a range first
+            money = quantity.unit is not None and quantity.unit.split("/")[0] == "currency"
+            if money and unit is None and _priced(prop):
+                context += 1.5
+            if loose and context <= 0:
+                continue
+            unit_match = quantity.unit is not None and not loose and (
+                quantity.unit == unit or unit not in (None, "currency")
+            )
+            if not prop.required and context <= 0:
+                continue
+            score = 1.0 + context + (2.0 if unit_match else 0.0)
+            if quantity.unit is None and unit in (None, "currency"):
+                score += 0.5
+            score -= 0.01 * abs(p_index - q_index)
+            weak = unit not in (None, "currency") and not unit_match and context <= 0
+            candidates.append((score, p_index, q_index, value, weak))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    taken_params: set[int] = set()
+    taken_quantities: set[int] = set()
+    assigned: dict[str, float | int] = {}
+    weak_names: list[str] = []
+    for _, p_index, q_index, value, weak in candidates:
+        if p_index in taken_params or q_index in taken_quantities:
+            continue
+        taken_params.add(p_index)
+        taken_quantities.add(q_index)
+        assigned[numeric[p_index].name] = value
+        if weak:
+            weak_names.append(numeric[p_index].name)
+    return assigned, weak_names, sorted(taken_quantities)
