@@ -144,7 +144,8 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
                     result.spans.append((start, end))
             continue
         if kind in ("number", "integer"):
-            numeric.append(NumericProperty(name, prop, name in required))
+            counted = frequency_period(name, prop) is not None
+            numeric.append(NumericProperty(name, prop, name in required, after_only=counted))
         else:
             deferred.append((name, prop))
     # Dates are never quantities ("2026-01-05" is not 2026 and -1 and -5).
@@ -270,37 +271,46 @@ def _unread(
     result: Filled,
     consumed: list[tuple[int, int]],
 ) -> dict[str, str]:
-    """Properties the text mentions in a clause whose value could not be read.
+    """Properties the text mentions next to words that could not be read as their value.
 
-    A clause mentions a property when it holds a word of the property's name (not a unit
-    word) or one of its Chinese labels; it counts when nothing in the clause was read for
-    any property and it has words besides the mention ("compounded continuously").
+    A mention is a word of the property's name (not a unit word; "compounded" for
+    ``compounds_per_year``) or one of its Chinese labels. Its phrase runs to the nearest
+    clause boundary or value read for any property; it counts when the phrase holds words
+    that are neither the mention nor terms of another property ("compounded continuously").
     """
     unread: dict[str, str] = {}
-    clauses: list[tuple[int, int]] = []
-    position = 0
-    for match in _CLAUSE.finditer(text):
-        clauses.append((position, match.start()))
-        position = match.end()
-    clauses.append((position, len(text)))
+    boundaries = [0, len(text)]
+    boundaries += [m.start() for m in _CLAUSE.finditer(text)] + [m.end() for m in
+                   _CLAUSE.finditer(text)]  # fmt: skip
+    for start, end in consumed:
+        boundaries += [start, end]
+    boundaries.sort()
+    all_terms: dict[str, set[str]] = {}
+    for name, prop in properties.items():
+        name_terms, described = property_terms(name, prop)
+        all_terms[name] = name_terms | described
     for name, prop in properties.items():
         if name in result.extracted and name not in result.weak:
             continue
         name_terms, _ = property_terms(name, prop)
-        keys = {t for t in name_terms if canonical_word(t) is None and len(t) > 2}
-        labels = chinese_labels(name, prop)
-        for start, end in clauses:
-            clause = text[start:end]
-            if not clause.strip() or any(s < end and start < e for s, e in consumed):
+        keys = [t for t in name_terms if canonical_word(t) is None and len(t) > 3]
+        patterns = [re.escape(k[:5]) + r"\w*" for k in keys]
+        patterns += [re.escape(label) for label in chinese_labels(name, prop)]
+        if not patterns:
+            continue
+        others = set().union(*(t for n, t in all_terms.items() if n != name))
+        for match in re.finditer(r"(?i)\b(?:" + "|".join(patterns) + r")", text):
+            if any(s <= match.start() < e for s, e in consumed):
                 continue
-            words = terms(clause)
-            hits = [w for w in words if any(w[:5] == k[:5] for k in keys)]
-            labelled = any(label in clause for label in labels)
-            if not hits and not labelled:
-                continue
-            others = [w for w in words if w not in hits and w not in name_terms]
-            if others or re.search(r"\d", clause):
-                unread[name] = clause.strip()
+            left = max(b for b in boundaries if b <= match.start())
+            right = min(b for b in boundaries if b >= match.end())
+            phrase = text[left:right].strip(" ,;:")
+            leftover = [
+                w for w in terms(phrase)
+                if w not in name_terms and w not in others and w[:5] not in {k[:5] for k in keys}
+            ]  # fmt: skip
+            if leftover:
+                unread[name] = phrase
                 break
     return unread
 
@@ -325,7 +335,7 @@ def _string_span(
     if prop.get("x-identifier") is True or described & _ID_TERMS:
         if item and name_terms & _LABEL_TERMS:
             return leading_label(text)
-        # An identifier is one or nothing: the whole request is never an account number
+        # An identifier is one or nothing: the whole request is never an identifier
         # (and a masked one, "411111******1111", is not there to be read).
         return identifier(text, name)
     if item and (name_terms & _LABEL_TERMS or required):
@@ -348,7 +358,7 @@ def _other_value(
 ) -> Any:
     kind = schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
-        return enum_choice(text, prop["enum"])
+        return enum_choice(text, prop["enum"], str(prop.get("description", "")))
     if kind == "boolean":
         return boolean_mention(work, name, prop)
     if kind == "object":

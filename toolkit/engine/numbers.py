@@ -44,6 +44,7 @@ class NumericProperty:
     name: str
     schema: dict[str, Any]
     required: bool
+    after_only: bool = False  # a count per period: "4 compounding periods", not "compound 25,000"
 
 
 def in_bounds(value: float, schema: dict[str, Any]) -> bool:
@@ -92,16 +93,24 @@ def _loose_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float
 
 
 def _context_score(
-    text: str, quantity: Quantity, spans: list[tuple[int, int]], name: str, schema: dict[str, Any]
+    text: str,
+    quantity: Quantity,
+    spans: list[tuple[int, int]],
+    name: str,
+    schema: dict[str, Any],
+    *,
+    before_counts: bool = True,
 ) -> float:
     name_terms, description_terms = property_terms(name, schema)
     previous_end = max((end for _, end in spans if end <= quantity.start), default=0)
     next_start = min((start for start, _ in spans if start >= quantity.end), default=len(text))
     before = terms(re.split(r"[,;.!?\n、]", text[previous_end : quantity.start])[-1])[-8:]
+    if not before_counts:
+        before = []
     after = terms(re.split(r"[,;.!?\n、]", text[quantity.end : next_start])[0])[:4]
     score = 0.0
-    # "income 9,000" is the usual order, so words before a number weigh more than after.
-    # Chinese labels put the distinguishing word first (现有月供), so decay before is mild.
+    # "label 9,000" is the usual order, so words before a number weigh more than after.
+    # Chinese labels put the distinguishing word first (现有读数), so decay before is mild.
     weighted = [(1.0 / (1.0 + 0.15 * d), w) for d, w in enumerate(reversed(before))]
     weighted += [(0.6 / (1.0 + 0.5 * d), w) for d, w in enumerate(after)]
     seen: set[str] = set()
@@ -170,7 +179,7 @@ def assign_numbers(
     Returns:
         (values by property name, properties read weakly, indexes of quantities used). A
         bare number given to a property with a physical or time unit and no word linking
-        them ("IFRS 9" for days past due) is weak: a guess, not a reading.
+        them (the "9" of a standard's name for a duration) is weak: a guess, not a reading.
     """
     spans = [(q.start, q.end) for q in quantities]
     roles = range_pairs({p.name: p.schema for p in numeric})
@@ -190,7 +199,9 @@ def assign_numbers(
                 loose = value is not None
             if value is None:
                 continue
-            context = _context_score(text, quantity, spans, prop.name, prop.schema)
+            context = _context_score(
+                text, quantity, spans, prop.name, prop.schema, before_counts=not prop.after_only
+            )
             if owner == p_index:
                 context += 4.0
             if quantity.role is not None and role is not None:

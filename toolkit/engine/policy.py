@@ -9,8 +9,8 @@ Given a validated request it either calls tools or answers:
    required arguments can be filled from the text (`arguments.fill_arguments`).
    A tool none of whose arguments is read from the text (only defaults, or a bare number
    where a unit is expected) is called only on a close match (`NO_ARGUMENT_THRESHOLD`);
-   a request naming the same tool's inputs in several clauses ("Is IBAN ... valid? And
-   card ...?") gives one call per clause (`segment_arguments`).
+   a request naming the same tool's inputs in several clauses ("Is code X valid? And
+   code Y?") gives one call per clause (`segment_arguments`).
 3. If the best tool lacks required arguments, ask for them (unless nothing was read for it
    and the match is loose); if no tool fits, answer from the passages or plainly.
 
@@ -104,7 +104,7 @@ def segments(text: str, *, clauses: bool = False) -> list[str]:
 def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
     """One argument set per sentence (else per clause) when several fill the tool alone.
 
-    "Is IBAN GB82 ... valid? And card 4111...?" asks the same tool twice. A part counts
+    "Is code X valid? And code Y?" asks the same tool twice. A part counts
     only when every required argument is read from the part itself (not a default, an
     enum fallback or a unit-less guess); fewer than two distinct such parts means one call
     over the whole text.
@@ -132,7 +132,7 @@ def _answered_part(question: str, called: set[str], tools: Sequence[ToolSpec]) -
     """The clauses of the question that the called tools answer (all of it if none stands out).
 
     Sources quoted next to tool results are chosen for these clauses only, so a clause no
-    tool served ("how do I deposit cash unreported?") does not pull in passages about it.
+    tool served (a second, unrelated question) does not pull in passages about it.
     """
     clauses = segments(question, clauses=True)
     if len(clauses) < 2 or not called:
@@ -273,7 +273,7 @@ def decide(request: ChatRequest) -> Decision:
         # Arguments actually read from the text: not defaults, not unit-less guesses.
         read = [name for name in filled.extracted if name not in filled.weak]
         # Nothing in the text feeds this tool: a loose match is neither a call nor a
-        # reason to ask for data ("How much does Fund A return?" is not an IRB query).
+        # reason to ask for data (a question sharing one topic word with a tool is no call).
         if (
             not read
             and tool.parameters.get("properties")
@@ -282,7 +282,7 @@ def decide(request: ChatRequest) -> Decision:
         ):
             continue
         # Asking for data is for a clear match, or when the text already gives most of it
-        # ("mortgage" alone names an IRB segment but is no IRB question).
+        # (one word naming a category a tool accepts is no question for that tool).
         if (
             filled.missing
             and not must_call
@@ -344,8 +344,8 @@ def _leaves(value: Any) -> frozenset[str]:
 def _without_redundant(candidates: list[_Candidate]) -> list[_Candidate]:
     """Drop a tool whose every value read is also read by another, fuller tool.
 
-    "Cash deposits of 9,500 ... for customer C-1001. Is this structuring?" matches the
-    screening tool and an escalation tool that would only use "C-1001": the screening tool
+    A request listing several amounts for one subject id matches a screening tool and an
+    escalation tool that would only use the id: the screening tool
     explains the request; the escalation is not what was asked. Equal readings keep the
     better-ranked tool. Calls of one tool (one per clause) never drop each other.
     """

@@ -201,7 +201,8 @@ def _parse_tool_choice(value: object, tools: tuple[ToolSpec, ...]) -> str:
         return str(value)
     if isinstance(value, dict):
         function = value.get("function")
-        name = function.get("name") if isinstance(function, dict) else None
+        # Chat Completions nests the name under "function"; the Responses API puts it flat.
+        name = function.get("name") if isinstance(function, dict) else value.get("name")
         if isinstance(name, str) and any(tool.name == name for tool in tools):
             return f"function:{name}"
         raise _fail("tool_choice.function.name", f"{name!r} is not one of the request's tools")

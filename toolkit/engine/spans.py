@@ -10,6 +10,10 @@ import re
 from typing import Any
 
 from toolkit.engine.similarity import terms
+from toolkit.engine.units import canonical_word
+
+# Unit symbols an enum may use that are not unit spellings on their own after a number.
+_SYMBOLS = {"K": "kelvin", "C": "celsius", "F": "fahrenheit"}
 
 __all__ = [
     "boolean_mention",
@@ -25,18 +29,55 @@ _MASK_CHARS = frozenset("*•●")
 _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
 
 
-def enum_choice(text: str, values: list[Any]) -> Any:
-    """The enum value the text mentions best (exact label, spaced label, then words)."""
+def _enum_aliases(label: str, description: str) -> set[str]:
+    """Words naming an enum value besides itself: its unit name ("C" -> celsius) or the
+    word a description pairs it with ("C (Celsius)", "K = kelvin", "upgraded: thermally ...")."""
+    aliases: set[str] = set()
+    unit = _SYMBOLS.get(label) or (canonical_word(label) if len(label) <= 3 else None)
+    if unit is not None:
+        aliases.add(unit)
+    if description:
+        quoted = re.escape(label)
+        for pattern in (
+            r"(?<![\w])[`'\"]?" + quoted + r"[`'\"]?\s*(?:\(|=|:|for|means|is)\s*([A-Za-z\u3400-\u9fff]+)",
+            r"([A-Za-z\u3400-\u9fff]+)\s*\(\s*[`'\"]?" + quoted + r"[`'\"]?\s*\)",
+        ):
+            for match in re.finditer(pattern, description):
+                word = match.group(1)
+                if word.lower() not in ("a", "an", "the", "or", "and"):
+                    aliases.add(canonical_word(word) or word.lower())
+    return aliases
+
+
+def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
+    """The enum value the text mentions best.
+
+    An exact label, then the label spaced ("low_voltage" as "low voltage"), then a word the
+    value stands for ("Celsius" for ``C``, "kelvin" for ``K``, or the word its description
+    pairs it with), then shared words.
+    """
     lowered = text.lower()
     text_terms = set(terms(text))
+    spoken = {
+        canonical_word(w) or w.lower()
+        for w in re.findall(r"°[CFcf]|[℃℉]|[A-Za-z]{2,}|[\u3400-\u9fff]+", text)
+    }
     best: tuple[float, int] | None = None
     for index, value in enumerate(values):
         label = str(value)
         phrase = label.lower().replace("_", " ").replace("-", " ")
         score = 0.0
-        if re.search(r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered):
+        if len(label) > 1 and re.search(
+            r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered
+        ):
             score = 3.0
-        elif phrase and phrase in lowered.replace("_", " ").replace("-", " "):
+        elif len(label) == 1 and re.search(
+            r"(?<![A-Za-z0-9])" + re.escape(label) + r"(?![A-Za-z0-9-])", text
+        ):
+            score = 3.0
+        elif _enum_aliases(label, description) & spoken:
+            score = 2.8
+        elif len(phrase) > 1 and phrase in lowered.replace("_", " ").replace("-", " "):
             score = 2.5
         else:
             words = set(terms(label))
