@@ -54,6 +54,9 @@ _DESTINATION_TERMS = frozenset(
 # List markers are not numbers: "1) Unit A ...", "2. Unit B ...".
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s:;,(]))\(?\d{1,2}[).](?=\s)|^\s*[-*•·]\s", re.M)
 _MAX_ARRAY_ITEMS = 50
+# Words that look like a value someone gave: figures, adverbs ("continuously", "biweekly"),
+# Chinese. "Plan trucks" mentions trucks but gives no value for a truck's capacity.
+_VALUE_LIKE = re.compile(r"\d|ly$|[\u3400-\u9fff]")
 _CLAUSE = re.compile(r"[,;!?\n、]\s*|\.(?!\d)\s*|\s+and\s+")
 
 
@@ -276,7 +279,8 @@ def _unread(
     A mention is a word of the property's name (not a unit word; "compounded" for
     ``compounds_per_year``) or one of its Chinese labels. Its phrase runs to the nearest
     clause boundary or value read for any property; it counts when the phrase holds words
-    that are neither the mention nor terms of another property ("compounded continuously").
+    that look like a value and are neither the mention nor terms of another property
+    ("compounded continuously").
     """
     unread: dict[str, str] = {}
     boundaries = [0, len(text)]
@@ -308,6 +312,7 @@ def _unread(
             leftover = [
                 w for w in terms(phrase)
                 if w not in name_terms and w not in others and w[:5] not in {k[:5] for k in keys}
+                and _VALUE_LIKE.search(w)
             ]  # fmt: skip
             if leftover:
                 unread[name] = phrase

@@ -25,7 +25,8 @@ __all__ = [
 
 _TIME_WORDS = {
     "month": "months", "year": "years", "day": "days", "hour": "hours", "minute": "minutes",
-    "second": "seconds", "week": "weeks", "percent": "percent", "pct": "percent",
+    "second": "seconds", "week": "weeks", "night": "nights", "percent": "percent",
+    "pct": "percent",
 }  # fmt: skip
 _LEADING_UNIT = re.compile(
     r"\s*(?:the\s+)?(?:(?:number|count)\s+of\s+)?"
@@ -78,27 +79,32 @@ def property_terms(name: str, schema: dict[str, Any]) -> tuple[set[str], set[str
 
 
 def _name_unit(name: str, schema: dict[str, Any]) -> str | None:
-    words = [w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if w]
-    lowered = [w.lower() for w in words]
-    for index, word in enumerate(lowered):
+    words = [w.lower() for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if w]
+    before, after = (words, []) if "per" not in words else (
+        words[: words.index("per")], words[words.index("per") + 1 :]
+    )
+    numerator: str | None = None
+    position = len(before)
+    for index, word in enumerate(before):
         unit = canonical_word(word)
-        last = index == len(lowered) - 1
+        last = index == len(before) - 1
         if unit is None or (word in SHORT_UNIT_WORDS and not (last and word in "cfhsm")):
             continue
-        if index == 0 and len(lowered) > 1 and unit in ("A", "m", "t"):
+        if index == 0 and len(before) > 1 and unit in ("A", "m", "t"):
             continue
-        rest = lowered[index + 1 :]
-        if rest[:1] == ["per"] and len(rest) > 1:
-            rest = rest[1:]
-        den = canonical_word(rest[0]) if rest else None
-        return f"{unit}/{den}" if den is not None and unit not in ("percent",) else unit
-    if "per" in lowered:
-        after = lowered[lowered.index("per") + 1 :]
-        den = canonical_word(after[0]) if after else None
-        described = set(lowered) | set(terms(str(schema.get("description", ""))))
-        if den is not None and described & _PRICE_WORDS:
+        numerator, position = unit, index
+        break
+    if not after:
+        # "et0_mm_day", "n_rate_kg_ha": a unit right after the numerator divides it.
+        after = before[position + 1 : position + 2] if numerator is not None else []
+    den = canonical_word(after[0]) if after else None
+    if numerator is not None:
+        return f"{numerator}/{den}" if den is not None and numerator != "percent" else numerator
+    if den is not None:
+        described = set(words) | set(terms(str(schema.get("description", ""))))
+        if described & _PRICE_WORDS:
             return f"currency/{den}"
-    for word in terms(name):
+    for word in terms(" ".join(before)):
         if word in _TIME_WORDS:
             return _TIME_WORDS[word]
     return None

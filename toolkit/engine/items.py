@@ -20,6 +20,7 @@ from typing import Any
 from toolkit.engine.fields import property_terms, schema_type
 from toolkit.engine.quantities import Quantity
 from toolkit.engine.similarity import terms
+from toolkit.engine.spans import leading_label
 from toolkit.engine.units import canonical_word
 
 __all__ = ["ItemReading", "read_items"]
@@ -73,9 +74,30 @@ def _blank_outside(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_NUMBERED = re.compile(r"\s*[A-Za-z\u3400-\u9fff]+\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
+_NOT_LABEL_AFTER = re.compile(r"\s*(?:[-–~至到]|to\b|and\b|%)", re.IGNORECASE)
+
+
+def _label_number(
+    text: str, start: int, end: int, quantities: list[Quantity]
+) -> tuple[int, int] | None:
+    """The number of an item label ("shipment 1 from ...", "Unit 3 50-200 MW"), if any."""
+    inside = [q for q in quantities if start <= q.start < end]
+    if not inside:
+        return None
+    first = inside[0]
+    if first.unit is not None or first.role is not None or first.value != int(first.value):
+        return None
+    if not _NUMBERED.fullmatch(text[start : first.start]):
+        return None
+    if _NOT_LABEL_AFTER.match(text, first.end) or first.end >= end:
+        return None
+    return first.start, first.end
+
+
 def _opening_words(text: str, start: int, end: int) -> list[str]:
-    lead = re.split(r"[\d$€£¥]", text[start:end], maxsplit=1)[0]
-    return terms(lead)
+    label = leading_label(text[start:end])
+    return terms(label[0]) if label else []
 
 
 def _gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -127,7 +149,11 @@ def read_items(
     groups: list[_Group] = []
     current: _Group | None = None
     for start, end in _pieces(text, quantities):
-        values, defaulted = read(items, _blank_outside(text, [(start, end)]))
+        numbered = _label_number(text, start, end, quantities)
+        piece = _blank_outside(text, [(start, end)])
+        if numbered is not None:
+            piece = piece[: numbered[0]] + " " * (numbered[1] - numbered[0]) + piece[numbered[1] :]
+        values, defaulted = read(items, piece)
         found = {k: v for k, v in values.items() if k not in defaulted}
         if not found:
             continue

@@ -74,20 +74,29 @@ def _fit(number: float, schema: dict[str, Any]) -> float | int | None:
 def numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float | int | None:
     """The quantity as a value of the property (converted, bounded, integral), or None."""
     maximum = schema.get("maximum", schema.get("exclusiveMaximum"))
+    unit = property_unit(name, schema)
     value = convert(
-        quantity,
-        property_unit(name, schema),
-        maximum=maximum if isinstance(maximum, int | float) else None,
+        quantity, unit, maximum=maximum if isinstance(maximum, int | float) else None
     )
+    if value is None and unit is not None and quantity.unit is not None:
+        # "1,000 mg a day" for "Maximum daily dose in mg": the property names the period.
+        base, _, period = quantity.unit.partition("/")
+        words = set(terms(name + " " + str(schema.get("description", ""))))
+        if period and base == unit and _singular(period) in words:
+            value = quantity.value
     return None if value is None else _fit(value, schema)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
 
 
 def _loose_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float | int | None:
     """A physical quantity for a property that names no unit: only with a label next to it."""
     if property_unit(name, schema) is not None or quantity.unit is None:
         return None
-    kind = dimension(quantity.unit.split("/")[0])
-    if kind is None or kind == "time":
+    base = quantity.unit.split("/")[0]
+    if base in ("percent", "bps") or dimension(base) == "time":
         return None
     return _fit(quantity.value, schema)
 
@@ -105,6 +114,9 @@ def _context_score(
     previous_end = max((end for _, end in spans if end <= quantity.start), default=0)
     next_start = min((start for start, _ in spans if start >= quantity.end), default=len(text))
     before = terms(re.split(r"[,;.!?\n、]", text[previous_end : quantity.start])[-1])[-8:]
+    if previous_end and len(before) >= 2 and not text[previous_end : quantity.start][:1].isalnum():
+        # "25 erlangs offered on 30 channels": the word right after a number is its own.
+        before = before[1:]
     if not before_counts:
         before = []
     after = terms(re.split(r"[,;.!?\n、]", text[quantity.end : next_start])[0])[:4]

@@ -261,6 +261,9 @@ def decide(request: ChatRequest) -> Decision:
     best = ranked[0][0] if ranked else 0.0
     must_call = forced is not None or request.tool_choice == "required"
     if best < ABSOLUTE_THRESHOLD and not must_call:
+        ranked = _read_in_full(question, ranked)
+        best = ranked[0][0] if ranked else 0.0
+    if best < ABSOLUTE_THRESHOLD and not must_call:
         return Decision(content=answer_plain(question, passages, tool_names))
     candidates: list[_Candidate] = []
     first_missing: tuple[ToolSpec, list[str]] | None = None
@@ -296,7 +299,9 @@ def decide(request: ChatRequest) -> Decision:
                 first_missing = (tool, filled.missing)
                 break
             continue
-        per_segment = segment_arguments(tool.parameters, question)
+        per_segment = (
+            None if _lists_objects(filled.arguments) else segment_arguments(tool.parameters, question)
+        )
         if per_segment:
             candidates.extend(
                 _Candidate(tool, arguments, _leaves(arguments)) for arguments in per_segment
@@ -307,7 +312,8 @@ def decide(request: ChatRequest) -> Decision:
         if len(candidates) >= 2 * MAX_CALLS:
             break
     limit = MAX_CALLS if request.parallel_tool_calls else 1
-    calls = [(c.tool.name, c.arguments) for c in _without_redundant(candidates)][:limit]
+    kept = _focused(question, _without_redundant(candidates))
+    calls = [(c.tool.name, c.arguments) for c in kept][:limit]
     if calls:
         return Decision(tool_calls=tuple(calls))
     if first_missing is not None:
@@ -320,6 +326,62 @@ def decide(request: ChatRequest) -> Decision:
         redacted = bool(_MASKED.search(question))
         return Decision(content=answer_missing(question, tool.name, described, redacted=redacted))
     return Decision(content=answer_plain(question, passages, tool_names))
+
+
+def _read_in_full(
+    question: str, ranked: list[tuple[float, ToolSpec]]
+) -> list[tuple[float, ToolSpec]]:
+    """When no tool's words match (a Chinese request to English tools), the one tool whose
+    required inputs the text gives in full (two or more, none weak) is the match."""
+    complete = []
+    for _, tool in ranked:
+        required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]
+        if len(required) < 2:
+            continue
+        filled = fill_arguments(tool.parameters, question)
+        if not filled.missing and not any(
+            name in filled.defaulted or name in filled.weak for name in required
+        ):
+            complete.append(tool)
+    if len(complete) != 1:
+        return ranked
+    return [(STRONG_THRESHOLD, complete[0])] + [(s, t) for s, t in ranked if t is not complete[0]]
+
+
+def _lists_objects(arguments: dict[str, Any]) -> bool:
+    """Whether a list of several objects was read: one call over all of them, not per clause."""
+    return any(
+        isinstance(value, list) and len(value) > 1 and all(isinstance(v, dict) for v in value)
+        for value in arguments.values()
+    )
+
+
+def _focused(question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """With several different tools called, each reads the sentences that ask for it.
+
+    "RevPAR for 240 rooms at 96 ... ? Also quote 12 rooms for 2 nights ..." gives each tool
+    its own sentence; a tool keeps its whole-text reading when its sentences alone do not
+    fill it.
+    """
+    names = {c.tool.name for c in candidates}
+    parts = segments(question)
+    if len(names) < 2 or len(parts) < 2:
+        return candidates
+    best_for: dict[str, list[str]] = {}
+    for part in parts:
+        ranked = rank_tools(part, [c.tool for c in candidates])
+        if ranked and ranked[0][0] >= ABSOLUTE_THRESHOLD:
+            best_for.setdefault(ranked[0][1].name, []).append(part)
+    focused = []
+    for candidate in candidates:
+        own = best_for.get(candidate.tool.name)
+        if own:
+            filled = fill_arguments(candidate.tool.parameters, " ".join(own))
+            if not filled.missing and not filled.weak and filled.extracted:
+                focused.append(_Candidate(candidate.tool, filled.arguments, candidate.values))
+                continue
+        focused.append(candidate)
+    return focused
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,24 @@ def _per_unit(text: str, end: int, unit: str) -> tuple[str, int]:
     return compound, per.end()
 
 
+_PER_BEFORE = re.compile(
+    r"每(?P<den>"
+    + "|".join(re.escape(k) for k in sorted(UNIT_WORDS, key=len, reverse=True) if not k.isascii())
+    + r")[\u3400-\u9fff]{0,6}\s*$"
+)
+
+
+def _per_before(text: str, start: int, unit: str) -> str:
+    """Chinese puts the period first: 每天6毫米 is 6 mm/day, 每公斤10毫克 is 10 mg/kg."""
+    if "/" in unit or unit in _NOT_COMPOUNDED:
+        return unit
+    match = _PER_BEFORE.search(text[max(0, start - 12) : start])
+    if match is None:
+        return unit
+    den = canonical_word(match.group("den"))
+    return unit if den is None or den == unit else f"{unit}/{den}"
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Numbers in already normalized text, in order of appearance.
 
@@ -231,6 +249,7 @@ def find_quantities(text: str) -> list[Quantity]:
             unit = "currency"
         if unit is not None and not ambiguous:
             unit, end = _per_unit(text, end, unit)
+            unit = _per_before(text, match.start(), unit)
         if ambiguous:
             value *= 1e6
         found.append(Quantity(value, unit, match.start(), end, ambiguous))

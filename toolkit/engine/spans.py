@@ -203,8 +203,11 @@ def leading_label(text: str) -> tuple[str, int, int] | None:
                 and text[kept[0].end() : token.start()] in (" ", " #", "#", "-")
                 and word.isalnum()
                 and following is not None
-                and following.group(0)[0] in "0123456789$€£¥"
-                and gap.strip() in ("", ":", ",")
+                and (
+                    (following.group(0)[0] in "0123456789$€£¥" and gap.strip() in ("", ":", ","))
+                    or (following.group(0)[0].isalpha() and canonical_word(following.group(0)) is None
+                        and following.group(0).lower() not in ("to", "and"))
+                )
                 and gap
             ):
                 kept.append(token)
