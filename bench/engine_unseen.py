@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.engine import LocalEngine
+from toolkit.engine import LocalEngine  # noqa: E402
 
 
 def _load(path: Path) -> ModuleType:

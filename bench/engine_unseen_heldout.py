@@ -20,10 +20,18 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
                 "consolidate_shipments",
                 {
                     "shipments": [
-                        {"origin": "Hamburg", "destination": "Prague", "weight_kg": 7200,
-                         "volume_m3": 18},
-                        {"origin": "Gdansk", "destination": "Prague", "weight_kg": 4100,
-                         "volume_m3": 11},
+                        {
+                            "origin": "Hamburg",
+                            "destination": "Prague",
+                            "weight_kg": 7200,
+                            "volume_m3": 18,
+                        },
+                        {
+                            "origin": "Gdansk",
+                            "destination": "Prague",
+                            "weight_kg": 4100,
+                            "volume_m3": 11,
+                        },
                     ]
                 },
             )
@@ -43,10 +51,18 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
                 "consolidate_shipments",
                 {
                     "shipments": [
-                        {"origin": "宁波", "destination": "成都", "weight_kg": 3200,
-                         "volume_m3": 15},
-                        {"origin": "宁波", "destination": "重庆", "weight_kg": 2100,
-                         "volume_m3": 9},
+                        {
+                            "origin": "宁波",
+                            "destination": "成都",
+                            "weight_kg": 3200,
+                            "volume_m3": 15,
+                        },
+                        {
+                            "origin": "宁波",
+                            "destination": "重庆",
+                            "weight_kg": 2100,
+                            "volume_m3": 9,
+                        },
                     ]
                 },
             )
@@ -103,20 +119,30 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         [
             (
                 "irrigation_volume",
-                {"area_ha": 15, "et0_mm_day": 7, "crop_coefficient": 1.1, "days": 30,
-                 "efficiency": 0.9},
+                {
+                    "area_ha": 15,
+                    "et0_mm_day": 7,
+                    "crop_coefficient": 1.1,
+                    "days": 30,
+                    "efficiency": 0.9,
+                },
             )
         ],
     ),
     (
         "radio",
-        "Will a 12 km hop at 18 GHz close? Tx 20 dBm, both antennas 38 dBi, sensitivity "
-        "-70 dBm.",
+        "Will a 12 km hop at 18 GHz close? Tx 20 dBm, both antennas 38 dBi, sensitivity -70 dBm.",
         [
             (
                 "link_budget",
-                {"tx_power_dbm": 20, "tx_gain_dbi": 38, "rx_gain_dbi": 38, "frequency_ghz": 18,
-                 "distance_km": 12, "rx_sensitivity_dbm": -70},
+                {
+                    "tx_power_dbm": 20,
+                    "tx_gain_dbi": 38,
+                    "rx_gain_dbi": 38,
+                    "frequency_ghz": 18,
+                    "distance_km": 12,
+                    "rx_sensitivity_dbm": -70,
+                },
             )
         ],
     ),
@@ -132,8 +158,14 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         [
             (
                 "link_budget",
-                {"tx_power_dbm": 25, "tx_gain_dbi": 30, "rx_gain_dbi": 30, "frequency_ghz": 11,
-                 "distance_km": 25, "rx_sensitivity_dbm": -80},
+                {
+                    "tx_power_dbm": 25,
+                    "tx_gain_dbi": 30,
+                    "rx_gain_dbi": 30,
+                    "frequency_ghz": 11,
+                    "distance_km": 25,
+                    "rx_sensitivity_dbm": -80,
+                },
             )
         ],
     ),
@@ -158,8 +190,13 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         [
             (
                 "cooling_load",
-                {"floor_area_m2": 28, "indoor_temp": 26, "outdoor_temp": 38, "scale": "C",
-                 "occupants": 2},
+                {
+                    "floor_area_m2": 28,
+                    "indoor_temp": 26,
+                    "outdoor_temp": 38,
+                    "scale": "C",
+                    "occupants": 2,
+                },
             )
         ],
     ),
@@ -174,8 +211,13 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         [
             (
                 "cooling_load",
-                {"floor_area_m2": 60, "indoor_temp": 22, "outdoor_temp": 33, "scale": "C",
-                 "occupants": 8},
+                {
+                    "floor_area_m2": 60,
+                    "indoor_temp": 22,
+                    "outdoor_temp": 33,
+                    "scale": "C",
+                    "occupants": 8,
+                },
             )
         ],
     ),

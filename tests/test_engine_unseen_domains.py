@@ -152,8 +152,7 @@ DOMAINS: dict[str, list[dict[str, Any]]] = {
     "radio": [
         tool(
             "link_budget",
-            "Received power and fade margin of a point-to-point radio link "
-            "(free-space path loss).",
+            "Received power and fade margin of a point-to-point radio link (free-space path loss).",
             {
                 "tx_power_dbm": num("Transmitter output power."),
                 "tx_gain_dbi": num("Transmit antenna gain."),
@@ -209,8 +208,7 @@ DOMAINS: dict[str, list[dict[str, Any]]] = {
     "hvac": [
         tool(
             "cooling_load",
-            "Sensible cooling load of a room from floor area, design temperatures and "
-            "occupants.",
+            "Sensible cooling load of a room from floor area, design temperatures and occupants.",
             {
                 "floor_area_m2": num("Floor area.", exclusiveMinimum=0),
                 "indoor_temp": num("Indoor design temperature."),
@@ -291,10 +289,18 @@ CASES: list[Case] = [
                 "consolidate_shipments",
                 {
                     "shipments": [
-                        {"origin": "Rotterdam", "destination": "Munich", "weight_kg": 12000,
-                         "volume_m3": 30},
-                        {"origin": "Antwerp", "destination": "Munich", "weight_kg": 9500,
-                         "volume_m3": 22},
+                        {
+                            "origin": "Rotterdam",
+                            "destination": "Munich",
+                            "weight_kg": 12000,
+                            "volume_m3": 30,
+                        },
+                        {
+                            "origin": "Antwerp",
+                            "destination": "Munich",
+                            "weight_kg": 9500,
+                            "volume_m3": 22,
+                        },
                     ]
                 },
             )
@@ -322,8 +328,12 @@ CASES: list[Case] = [
         [
             (
                 "weight_based_dose",
-                {"dose_mg_per_kg": 15, "body_weight_kg": 22, "interval_hours": 8,
-                 "max_daily_mg": 1000},
+                {
+                    "dose_mg_per_kg": 15,
+                    "body_weight_kg": 22,
+                    "interval_hours": 8,
+                    "max_daily_mg": 1000,
+                },
             )
         ],
     ),
@@ -349,8 +359,13 @@ CASES: list[Case] = [
         [
             (
                 "irrigation_volume",
-                {"area_ha": 12, "et0_mm_day": 6.5, "crop_coefficient": 1.15, "days": 10,
-                 "efficiency": 0.8},
+                {
+                    "area_ha": 12,
+                    "et0_mm_day": 6.5,
+                    "crop_coefficient": 1.15,
+                    "days": 10,
+                    "efficiency": 0.8,
+                },
             )
         ],
     ),
@@ -381,8 +396,15 @@ CASES: list[Case] = [
         [
             (
                 "link_budget",
-                {"tx_power_dbm": 27, "tx_gain_dbi": 24, "rx_gain_dbi": 21, "frequency_ghz": 6,
-                 "distance_km": 18, "rx_sensitivity_dbm": -78, "cable_loss_db": 2},
+                {
+                    "tx_power_dbm": 27,
+                    "tx_gain_dbi": 24,
+                    "rx_gain_dbi": 21,
+                    "frequency_ghz": 6,
+                    "distance_km": 18,
+                    "rx_sensitivity_dbm": -78,
+                    "cable_loss_db": 2,
+                },
             )
         ],
     ),
@@ -417,8 +439,13 @@ CASES: list[Case] = [
         [
             (
                 "cooling_load",
-                {"floor_area_m2": 45, "indoor_temp": 24, "outdoor_temp": 35, "scale": "C",
-                 "occupants": 6},
+                {
+                    "floor_area_m2": 45,
+                    "indoor_temp": 24,
+                    "outdoor_temp": 35,
+                    "scale": "C",
+                    "occupants": 6,
+                },
             )
         ],
     ),
@@ -428,8 +455,7 @@ CASES: list[Case] = [
         [
             (
                 "cooling_load",
-                {"floor_area_m2": 46.451520, "indoor_temp": 75, "outdoor_temp": 95,
-                 "scale": "F"},
+                {"floor_area_m2": 46.451520, "indoor_temp": 75, "outdoor_temp": 95, "scale": "F"},
             )
         ],
     ),
@@ -456,7 +482,10 @@ CASES: list[Case] = [
             (
                 "economic_dispatch",
                 {
-                    "units": [{**DISPATCH_AB[0], "name": "机组A"}, {**DISPATCH_AB[1], "name": "机组B"}],
+                    "units": [
+                        {**DISPATCH_AB[0], "name": "机组A"},
+                        {**DISPATCH_AB[1], "name": "机组B"},
+                    ],
                     "demand_mw": 350,
                 },
             )
@@ -475,7 +504,9 @@ CASES: list[Case] = [
 ]
 
 
-def calls(engine: LocalEngine, tools: list[dict[str, Any]], request: str, **extra: Any) -> list[Call]:
+def calls(
+    engine: LocalEngine, tools: list[dict[str, Any]], request: str, **extra: Any
+) -> list[Call]:
     body = {
         "model": "local",
         "messages": [

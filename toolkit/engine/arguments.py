@@ -160,14 +160,12 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
         items = _resolve(prop.get("items") or {}, root)
         if schema_type(items) != "object" or not items.get("properties"):
             continue
-        value, spans = _object_items(work, name, items, root, quantities, properties)
-        if value is not None:
-            result.arguments[name] = value
+        listed, spans = _object_items(work, name, items, root, quantities, properties)
+        if listed is not None:
+            result.arguments[name] = listed
             for start, end in spans:
                 work = _mask(work, start, end)
-            quantities = [
-                q for q in quantities if not any(s <= q.start < e for s, e in spans)
-            ]
+            quantities = [q for q in quantities if not any(s <= q.start < e for s, e in spans)]
     work, quantities = _read_frequencies(work, quantities, numeric, result)
     pending = [p for p in numeric if p.name not in result.arguments]
     assigned, result.weak, used = assign_numbers(work, quantities, pending)
@@ -214,9 +212,7 @@ def _read_frequencies(
             result.arguments[prop.name] = round(count)
             result.spans.append((frequency.start, frequency.end))
             work = _mask(work, frequency.start, frequency.end)
-            quantities = [
-                q for q in quantities if not frequency.start <= q.start < frequency.end
-            ]
+            quantities = [q for q in quantities if not frequency.start <= q.start < frequency.end]
             frequencies.remove(frequency)
             break
     return work, quantities
@@ -331,9 +327,9 @@ def _string_span(
         return (match.group(0), match.start(), match.end()) if match else None
     name_terms, description_terms = property_terms(name, prop)
     described = name_terms | description_terms
-    if name_terms & _ORIGIN_TERMS or (not name_terms & _DESTINATION_TERMS and described & {
-        "origin", "from", "起点"
-    }):
+    if name_terms & _ORIGIN_TERMS or (
+        not name_terms & _DESTINATION_TERMS and described & {"origin", "from", "起点"}
+    ):
         return place_after(text, ("from", "从"))
     if name_terms & _DESTINATION_TERMS:
         return place_after(text, ("to", "到", "至", "运往", "送往"))

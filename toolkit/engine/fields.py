@@ -80,8 +80,10 @@ def property_terms(name: str, schema: dict[str, Any]) -> tuple[set[str], set[str
 
 def _name_unit(name: str, schema: dict[str, Any]) -> str | None:
     words = [w.lower() for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if w]
-    before, after = (words, []) if "per" not in words else (
-        words[: words.index("per")], words[words.index("per") + 1 :]
+    before, after = (
+        (words, [])
+        if "per" not in words
+        else (words[: words.index("per")], words[words.index("per") + 1 :])
     )
     numerator: str | None = None
     position = len(before)
@@ -137,8 +139,8 @@ def property_unit(name: str, schema: dict[str, Any]) -> str | None:
         if "/" not in unit and unit in ("years", "months", "weeks", "days") and not opened:
             continue
         return unit
-    match = _LEADING_UNIT.match(description)
-    return _TIME_WORDS[match.group(1).lower()] if match else None
+    leading = _LEADING_UNIT.match(description)
+    return _TIME_WORDS[leading.group(1).lower()] if leading else None
 
 
 def range_pairs(properties: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -164,7 +166,11 @@ def range_pairs(properties: dict[str, dict[str, Any]]) -> dict[str, str]:
         if name not in roles
     }
     for name, text in described.items():
-        for low_word, high_word in (("minimum", "maximum"), ("lowest", "highest"), ("最小", "最大")):
+        for low_word, high_word in (
+            ("minimum", "maximum"),
+            ("lowest", "highest"),
+            ("最小", "最大"),
+        ):
             if low_word in text:
                 twin = text.replace(low_word, high_word, 1)
                 for other, other_text in described.items():

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """How often something happens, as general language knowledge.
 
 "quarterly", "twice daily", "three times a week", "every 8 hours", 按季, 每月, 每天两次 ...

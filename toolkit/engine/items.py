@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001
+# ruff: noqa: RUF001, RUF002
 """Read an array of objects from prose: one object per item segment.
 
 The text is cut into pieces at list separators (``;``, new lines, bullets, commas, "and",
@@ -12,6 +12,7 @@ names another property of the tool) never leak into them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class _Group:
 def _pieces(text: str, quantities: list[Quantity]) -> list[tuple[int, int]]:
     protected = [
         (low.start, high.end)
-        for low, high in zip(quantities, quantities[1:], strict=False)
+        for low, high in itertools.pairwise(quantities)
         if low.role == "low" and high.role == "high"
     ]
     cuts = [0]

@@ -75,9 +75,7 @@ def numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> floa
     """The quantity as a value of the property (converted, bounded, integral), or None."""
     maximum = schema.get("maximum", schema.get("exclusiveMaximum"))
     unit = property_unit(name, schema)
-    value = convert(
-        quantity, unit, maximum=maximum if isinstance(maximum, int | float) else None
-    )
+    value = convert(quantity, unit, maximum=maximum if isinstance(maximum, int | float) else None)
     if value is None and unit is not None and quantity.unit is not None:
         # "1,000 mg a day" for "Maximum daily dose in mg": the property names the period.
         base, _, period = quantity.unit.partition("/")
@@ -229,8 +227,10 @@ def assign_numbers(
                 context += 1.5
             if loose and context <= 0:
                 continue
-            unit_match = quantity.unit is not None and not loose and (
-                quantity.unit == unit or unit not in (None, "currency")
+            unit_match = (
+                quantity.unit is not None
+                and not loose
+                and (quantity.unit == unit or unit not in (None, "currency"))
             )
             if not prop.required and context <= 0:
                 continue

@@ -300,7 +300,9 @@ def decide(request: ChatRequest) -> Decision:
                 break
             continue
         per_segment = (
-            None if _lists_objects(filled.arguments) else segment_arguments(tool.parameters, question)
+            None
+            if _lists_objects(filled.arguments)
+            else segment_arguments(tool.parameters, question)
         )
         if per_segment:
             candidates.extend(
@@ -331,8 +333,11 @@ def decide(request: ChatRequest) -> Decision:
 def _read_in_full(
     question: str, ranked: list[tuple[float, ToolSpec]]
 ) -> list[tuple[float, ToolSpec]]:
-    """When no tool's words match (a Chinese request to English tools), the one tool whose
-    required inputs the text gives in full (two or more, none weak) is the match."""
+    """The one tool whose required inputs the text gives in full, when no tool's words match.
+
+    A Chinese request to English tools shares no word with them; a tool with two or more
+    required inputs all read from the text (none defaulted, none weak) is then the match.
+    """
     complete = []
     for _, tool in ranked:
         required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]

@@ -61,7 +61,7 @@ _PER = re.compile(
     r"(?:(?:a|an|one)\s+)?(?P<den>" + _UNIT_ALTERNATIVES + r"|[a-z]+)(?![a-z0-9²³])",
     re.IGNORECASE,
 )
-# Between the two ends of a range: "50-200", "50 – 200", "50 to 200", "50~200", "50至200".
+# Between the two ends of a range: "50-200", "50 - 200", "50 to 200", "50~200", "50至200".
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|~|～|to|至|到)\s*$", re.IGNORECASE)  # noqa: RUF001
 _BETWEEN = re.compile(r"(?:between|from)\s+$", re.IGNORECASE)
 _AND = re.compile(r"\s*(?:and|&)\s*$", re.IGNORECASE)
@@ -217,9 +217,7 @@ def find_quantities(text: str) -> list[Quantity]:
         suffix = _SUFFIX.match(text, end)
         unit: str | None = None
         ambiguous = False
-        prefixed = bool(
-            _CURRENCY_PREFIX.search(text[max(0, match.start() - 5) : match.start()])
-        )
+        prefixed = bool(_CURRENCY_PREFIX.search(text[max(0, match.start() - 5) : match.start()]))
         if suffix is not None:
             magnitude = suffix.group("mag")
             unit_word = suffix.group("unit")

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Find string-like values in request text.
 
 Enum mentions, pattern matches, identifiers, boolean mentions with negation and JSON literals.
@@ -30,8 +31,11 @@ _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无",
 
 
 def _enum_aliases(label: str, description: str) -> set[str]:
-    """Words naming an enum value besides itself: its unit name ("C" -> celsius) or the
-    word a description pairs it with ("C (Celsius)", "K = kelvin", "upgraded: thermally ...")."""
+    """Words naming an enum value besides itself.
+
+    Its unit name ("C" -> celsius) or the word a description pairs it with ("C (Celsius)",
+    "K = kelvin").
+    """
     aliases: set[str] = set()
     unit = _SYMBOLS.get(label) or (canonical_word(label) if len(label) <= 3 else None)
     if unit is not None:
@@ -39,7 +43,9 @@ def _enum_aliases(label: str, description: str) -> set[str]:
     if description:
         quoted = re.escape(label)
         for pattern in (
-            r"(?<![\w])[`'\"]?" + quoted + r"[`'\"]?\s*(?:\(|=|:|for|means|is)\s*([A-Za-z\u3400-\u9fff]+)",
+            r"(?<![\w])[`'\"]?"
+            + quoted
+            + r"[`'\"]?\s*(?:\(|=|:|for|means|is)\s*([A-Za-z\u3400-\u9fff]+)",
             r"([A-Za-z\u3400-\u9fff]+)\s*\(\s*[`'\"]?" + quoted + r"[`'\"]?\s*\)",
         ):
             for match in re.finditer(pattern, description):
@@ -67,12 +73,12 @@ def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
         label = str(value)
         phrase = label.lower().replace("_", " ").replace("-", " ")
         score = 0.0
-        if len(label) > 1 and re.search(
-            r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered
-        ):
-            score = 3.0
-        elif len(label) == 1 and re.search(
-            r"(?<![A-Za-z0-9])" + re.escape(label) + r"(?![A-Za-z0-9-])", text
+        if (
+            len(label) > 1
+            and re.search(r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered)
+        ) or (
+            len(label) == 1
+            and re.search(r"(?<![A-Za-z0-9])" + re.escape(label) + r"(?![A-Za-z0-9-])", text)
         ):
             score = 3.0
         elif _enum_aliases(label, description) & spoken:
@@ -205,8 +211,11 @@ def leading_label(text: str) -> tuple[str, int, int] | None:
                 and following is not None
                 and (
                     (following.group(0)[0] in "0123456789$€£¥" and gap.strip() in ("", ":", ","))
-                    or (following.group(0)[0].isalpha() and canonical_word(following.group(0)) is None
-                        and following.group(0).lower() not in ("to", "and"))
+                    or (
+                        following.group(0)[0].isalpha()
+                        and canonical_word(following.group(0)) is None
+                        and following.group(0).lower() not in ("to", "and")
+                    )
                 )
                 and gap
             ):
@@ -230,11 +239,11 @@ def place_after(text: str, words: tuple[str, ...]) -> tuple[str, int, int] | Non
     """The place named after a preposition: "from Rotterdam" / "to New York" / 从上海 / 到北京."""
     for word in words:
         if word.isascii():
-            pattern = (
-                r"\b" + re.escape(word) + r"\s+((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2})"
-            )
+            pattern = r"\b" + re.escape(word) + r"\s+((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2})"
         else:
-            pattern = re.escape(word) + r"([\u3400-\u9fff]{2,6}?)(?=到|至|运往|送往|[，,、;；\s\d]|$)"
+            pattern = (
+                re.escape(word) + r"([\u3400-\u9fff]{2,6}?)(?=到|至|运往|送往|[，,、;；\s\d]|$)"
+            )
         match = re.search(pattern, text)
         if match:
             return match.group(1), match.start(1), match.end(1)

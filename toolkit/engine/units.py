@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Units of measure as general language knowledge: SI, common imperial, currency, time.
 
 A unit is a canonical string: a simple unit (``MW``, ``kg``, ``hours``, ``currency``) or a
