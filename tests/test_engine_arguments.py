@@ -284,3 +284,208 @@ def test_array_items_do_not_take_digits_of_an_identifier(text: str) -> None:
 def test_identifier_properties_never_take_the_whole_request(text: str) -> None:
     schema = obj({"value": {"type": "string", "description": "The account number."}}, ["value"])
     assert fill_arguments(schema, text).missing == ["value"]
+
+
+def dispatch_schema(*, annotated: bool) -> dict[str, Any]:
+    def number(description: str, unit: str) -> dict[str, Any]:
+        if annotated:
+            return {"type": "number", "description": description, "x-unit": unit}
+        return {
+            "type": "number",
+            "description": f"{description} in {unit.replace('currency', '$')}.",
+        }
+
+    unit = obj(
+        {
+            "name": {"type": "string", "description": "Unit name."},
+            "pmin": number("Minimum stable output", "MW"),
+            "pmax": number("Maximum output", "MW"),
+            "cost": number("Marginal cost", "currency/MWh"),
+        },
+        ["name", "pmin", "pmax", "cost"],
+    )
+    return obj(
+        {"units": {"type": "array", "items": unit}, "demand_mw": {"type": "number"}},
+        ["units", "demand_mw"],
+    )
+
+
+@pytest.mark.parametrize("annotated", [True, False])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unit A 50–200 MW at $20/MWh, unit B 100-300 MW at $25/MWh; demand 350 MW",
+        "Demand 350 MW. Unit A: between 50 and 200 MW, $20/MWh. Unit B: 100 to 300 MW, $25/MWh.",
+        "- Unit A 50~200 MW, 20 $/MWh\n- Unit B 100 to 300 MW, 25 $/MWh\nServe 350 MW of demand",
+        "1) Unit A 50-200MW costs $20/MWh 2) Unit B 100-300MW costs $25/MWh; demand_mw 350",
+    ],
+)
+def test_arrays_of_objects_with_several_numbers_per_item(annotated: bool, text: str) -> None:
+    filled = fill_arguments(dispatch_schema(annotated=annotated), text)
+    assert filled.missing == []
+    for unit in filled.arguments["units"]:
+        unit["name"] = unit["name"].casefold()
+    assert filled.arguments == {
+        "units": [
+            {"name": "unit a", "pmin": 50, "pmax": 200, "cost": 20},
+            {"name": "unit b", "pmin": 100, "pmax": 300, "cost": 25},
+        ],
+        "demand_mw": 350,
+    }
+
+
+def test_an_item_missing_a_field_fails_the_array_rather_than_dropping_it() -> None:
+    text = "Unit A 50-200 MW at $20/MWh, unit B 100-300 MW; demand 350 MW"
+    filled = fill_arguments(dispatch_schema(annotated=False), text)
+    assert filled.missing == ["units"]
+    assert filled.arguments == {"demand_mw": 350}
+
+
+def test_ranges_fill_min_max_pairs_by_name_or_description() -> None:
+    schema = obj(
+        {
+            "temp_low": {"type": "number"},
+            "temp_high": {"type": "number"},
+            "lower": {"type": "number", "description": "Minimum flow in m3/h."},
+            "upper": {"type": "number", "description": "Maximum flow in m3/h."},
+        },
+        ["temp_low", "temp_high", "lower", "upper"],
+    )
+    filled = fill_arguments(schema, "temperature 18 to 24 °C, flow between 300 and 450 m3/h")
+    assert filled.arguments == {"temp_low": 18, "temp_high": 24, "lower": 300, "upper": 450}
+
+
+def test_a_price_is_never_a_power_nor_a_power_a_price() -> None:
+    schema = obj(
+        {
+            "capacity_mw": {"type": "number"},
+            "price": {"type": "number", "description": "Energy price in $/MWh."},
+        },
+        ["capacity_mw", "price"],
+    )
+    filled = fill_arguments(schema, "$42/MWh for 120 MW")
+    assert filled.arguments == {"capacity_mw": 120, "price": 42}
+    assert fill_arguments(schema, "120 MW").missing == ["price"]
+
+
+def gas_schema() -> dict[str, Any]:
+    names = {"h2": ("Hydrogen", "氢气"), "ch4": ("Methane", "甲烷"), "c2h6": ("Ethane", "乙烷"),
+             "c2h4": ("Ethylene", "乙烯"), "c2h2": ("Acetylene", "乙炔")}  # fmt: skip
+    return obj(
+        {
+            key: {"type": "number", "description": f"{en} ({zh}), ppm."}
+            for key, (en, zh) in names.items()
+        },
+        list(names),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "乙炔5，甲烷120，氢气200，乙烯90，乙烷40",
+        "油中溶解气体：乙烯 90 ppm、氢气 200 ppm、乙烷 40 ppm、乙炔 5 ppm、甲烷 120 ppm",
+        "甲烷为120，乙烷是40，氢气：200，乙炔=5，乙烯约90",
+    ],
+)
+def test_chinese_labels_from_descriptions_in_any_order(text: str) -> None:
+    filled = fill_arguments(gas_schema(), text)
+    assert filled.arguments == {"h2": 200, "ch4": 120, "c2h6": 40, "c2h4": 90, "c2h2": 5}
+
+
+def compound_schema() -> dict[str, Any]:
+    return obj(
+        {
+            "principal": {"type": "number", "exclusiveMinimum": 0, "description": "Amount invested."},
+            "annual_rate": {
+                "type": "number", "minimum": 0, "maximum": 1,
+                "description": "Nominal annual interest rate as a fraction.",
+            },
+            "years": {"type": "number", "exclusiveMinimum": 0, "description": "Years invested."},
+            "compounds_per_year": {
+                "type": "integer", "minimum": 1, "default": 12,
+                "description": "Compounding periods per year.",
+            },
+        },
+        ["principal", "annual_rate", "years"],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("Compound interest on 25,000 at 3.5% for 7 years, compounded quarterly", 4),
+        ("25,000 at 3.5% over 7 years with monthly compounding", 12),
+        ("25,000 at 3.5% for 7 years, interest paid semi-annually", 2),
+        ("25,000 at 3.5% for 7 years compounded daily", 365),
+        ("25,000 at 3.5% for 7 years, compounding twice a year", 2),
+        ("本金2.5万，年利率3.5%，7年，按季复利", 4),
+        ("25,000 at 3.5% for 7 years with 4 compounding periods a year", 4),
+    ],
+)
+def test_frequency_words_fill_a_count_per_period(text: str, periods: int) -> None:
+    filled = fill_arguments(compound_schema(), text)
+    assert filled.arguments == {
+        "principal": 25000,
+        "annual_rate": 0.035,
+        "years": 7,
+        "compounds_per_year": periods,
+    }
+    assert filled.unread == {}
+
+
+def test_a_mention_that_cannot_be_read_is_reported_not_guessed() -> None:
+    filled = fill_arguments(compound_schema(), "25,000 at 3.5% for 7 years compounded continuously")
+    assert "compounds_per_year" not in filled.arguments
+    assert filled.unread == {"compounds_per_year": "compounded continuously"}
+    # A principal alone is not a compounding count ("Compound interest on 25,000").
+    plain = fill_arguments(compound_schema(), "Compound interest on 25,000 at 3.5% for 7 years")
+    assert plain.arguments == {"principal": 25000, "annual_rate": 0.035, "years": 7}
+    assert plain.unread == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"),
+    [
+        ("24 degrees Celsius inside", "C"),
+        ("75 Fahrenheit indoors", "F"),
+        ("300 in kelvin", "K"),
+        ("室内24摄氏度", "C"),
+        ("it is 75°F", "F"),
+    ],
+)
+def test_enum_values_named_in_words(text: str, scale: str) -> None:
+    schema = obj(
+        {"scale": {"type": "string", "enum": ["C", "F", "K"], "description": "Temperature scale."}},
+        ["scale"],
+    )
+    filled = fill_arguments(schema, text)
+    assert filled.arguments == {"scale": scale} and filled.defaulted == []
+
+
+def test_plain_schema_units_come_from_names_and_descriptions() -> None:
+    schema = obj(
+        {
+            "rated_mva": {"type": "number"},
+            "kv_ll": {"type": "number"},
+            "amps": {"type": "number"},
+            "hot_spot_c": {"type": "number", "description": "Winding hot-spot temperature."},
+            "paper": {"type": "string", "enum": ["normal", "upgraded"], "default": "normal"},
+        },
+        ["rated_mva", "kv_ll", "amps"],
+    )
+    filled = fill_arguments(schema, "40 MVA, 110 kV, 190 A, hot spot 212 °F, upgraded paper")
+    assert filled.arguments == {
+        "rated_mva": 40, "kv_ll": 110, "amps": 190, "hot_spot_c": 100, "paper": "upgraded"
+    }  # fmt: skip
+
+
+def test_identifiers_are_read_by_generic_words_or_an_annotation() -> None:
+    marked = obj({"vin": {"type": "string", "x-identifier": True}}, ["vin"])
+    assert fill_arguments(marked, "Look up WVWZZZ1JZXW000001 please").arguments == {
+        "vin": "WVWZZZ1JZXW000001"
+    }
+    named = obj({"asset_code": {"type": "string"}}, ["asset_code"])
+    assert fill_arguments(named, "What do we know about asset AX-40017?").arguments == {
+        "asset_code": "AX-40017"
+    }

@@ -120,7 +120,8 @@ def fill_arguments(
         those read weakly, and those the text mentions but could not be read (`unread`).
     """
     root = root if root is not None else schema
-    work = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), normalize_text(text))
+    # A list marker separates items like a semicolon; its digits are no value.
+    work = _LIST_MARKER.sub(lambda m: ";" + " " * (len(m.group(0)) - 1), normalize_text(text))
     return _fill(schema, work, root, item=False)
 
 
