@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Argument filling is driven by the JSON schema alone (units, enums, patterns, refs)."""
 
 from __future__ import annotations
@@ -204,7 +205,7 @@ def test_pydantic_generated_schema() -> None:
     [
         "A loan is 45 days past due. Which IFRS 9 stage?",
         "Which IFRS 9 stage for a loan 45 days past due?",
-        "逾期45天的贷款属于IFRS 9第几阶段？",  # noqa: RUF001
+        "逾期45天的贷款属于IFRS 9第几阶段？",
     ],
 )
 def test_a_number_with_the_unit_beats_a_bare_label_number(dpd: dict[str, Any], text: str) -> None:
@@ -396,7 +397,9 @@ def test_chinese_labels_from_descriptions_in_any_order(text: str) -> None:
 def compound_schema() -> dict[str, Any]:
     return obj(
         {
-            "principal": {"type": "number", "exclusiveMinimum": 0, "description": "Amount invested."},
+            "principal": {
+                "type": "number", "exclusiveMinimum": 0, "description": "Amount invested.",
+            },
             "annual_rate": {
                 "type": "number", "minimum": 0, "maximum": 1,
                 "description": "Nominal annual interest rate as a fraction.",
