@@ -1,11 +1,15 @@
 """Fill a tool's arguments from request text, guided only by the tool's JSON schema.
 
-Numbers are matched to numeric properties by unit compatibility (`x-unit`, or a unit read
-from the property name such as ``n_months``), by the words next to each number compared
-with the property's name and description, and by order; bounds (`minimum`, `maximum`) and
-integer types rule candidates out. Enums are picked by mention, patterns by matching,
-booleans by mention with negation, identifiers by shape, dates by ISO form, and arrays of
-objects one object per matching number. Nothing is keyed to a particular tool.
+What a model sees is all it uses: property names, descriptions, types, enums, bounds,
+`pattern`, `format`, and optional annotations (`x-unit`, `x-identifier`). Numbers go to
+numeric properties by unit (`fields.property_unit`: annotation, name or description), by
+the words and Chinese labels next to them, by range ends for min/max pairs, and by order
+(`numbers`); counts per period also read frequency words ("quarterly"). Arrays of objects
+are read one object per item segment (`items`), before anything else, so their numbers
+never go elsewhere. Enums are picked by mention (or a word naming the value: "Celsius"
+for ``C``), patterns by matching, booleans by mention with negation, identifiers by
+shape, places after from/to, dates by ISO form. What the text mentions about a property
+but could not be read is reported in `Filled.unread`. Nothing is keyed to a tool or domain.
 """
 
 from __future__ import annotations
