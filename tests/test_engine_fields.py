@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """What a property's schema says about its value: unit, range role, Chinese labels, period."""
 
 from __future__ import annotations
