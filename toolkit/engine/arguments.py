@@ -66,7 +66,14 @@ _CLAUSE = re.compile(r"[,;!?\n、]\s*|\.(?!\d)\s*|\s+and\s+")
 
 @dataclass
 class Filled:
-    """Arguments found for one tool, and the required ones that could not be found."""
+    """Arguments found for one tool, and how each was found.
+
+    `missing`: required and not found; `defaulted`: a schema default or enum fallback stands
+    in; `weak`: a bare number where a unit was expected; `labelled`: numbers read with a
+    label word, a Chinese label or a matching unit; `unread`: properties the text mentions
+    with a value that could not be read, and the phrase (``{"compounds_per_year":
+    "compounded continuously"}``); `spans`: text consumed by string values.
+    """
 
     arguments: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
@@ -74,6 +81,7 @@ class Filled:
     weak: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     unread: dict[str, str] = field(default_factory=dict)
+    labelled: list[str] = field(default_factory=list)
 
     @property
     def extracted(self) -> list[str]:
@@ -173,8 +181,9 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             quantities = [q for q in quantities if not any(s <= q.start < e for s, e in spans)]
     work, quantities = _read_frequencies(work, quantities, numeric, result)
     pending = [p for p in numeric if p.name not in result.arguments]
-    assigned, result.weak, used = assign_numbers(work, quantities, pending)
-    result.arguments.update(assigned)
+    reading = assign_numbers(work, quantities, pending)
+    result.arguments.update(reading.values)
+    result.weak, result.labelled = reading.weak, reading.labelled
     for name, prop in deferred:
         if name in result.arguments:
             continue
@@ -193,7 +202,7 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             else:
                 result.missing.append(name)
     if not item:
-        consumed = result.spans + [(quantities[i].start, quantities[i].end) for i in used]
+        consumed = result.spans + [(quantities[i].start, quantities[i].end) for i in reading.used]
         result.unread = _unread(original, properties, result, consumed)
     result.arguments = {n: result.arguments[n] for n in properties if n in result.arguments}
     return result

@@ -10,7 +10,7 @@ description, a Chinese label next to the number that names the property, the end
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.engine.fields import (
@@ -24,7 +24,7 @@ from toolkit.engine.quantities import Quantity, convert
 from toolkit.engine.similarity import terms
 from toolkit.engine.units import dimension
 
-__all__ = ["NumericProperty", "assign_numbers", "in_bounds", "numeric_value"]
+__all__ = ["NumberReading", "NumericProperty", "assign_numbers", "in_bounds", "numeric_value"]
 
 # Words that may sit between a Chinese label and its number: 氢气: 200, 甲烷为120, 乙炔 = 5.
 _ZH_JOINER = re.compile(r"[\s:=：＝为是约有达]*$")  # noqa: RUF001
@@ -35,6 +35,20 @@ _PRICE_WORDS = frozenset(
 )  # fmt: skip
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
+
+
+@dataclass
+class NumberReading:
+    """What `assign_numbers` read.
+
+    Values by property; those read weakly (a bare number where a unit is expected); those
+    read with evidence (a label word, a Chinese label or a matching unit); quantities used.
+    """
+
+    values: dict[str, float | int] = field(default_factory=dict)
+    weak: list[str] = field(default_factory=list)
+    labelled: list[str] = field(default_factory=list)
+    used: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,18 +197,19 @@ def _priced(prop: NumericProperty) -> bool:
 
 def assign_numbers(
     text: str, quantities: list[Quantity], numeric: list[NumericProperty]
-) -> tuple[dict[str, float | int], list[str], list[int]]:
+) -> NumberReading:
     """Assign quantities to numeric properties.
 
     Returns:
-        (values by property name, properties read weakly, indexes of quantities used). A
-        bare number given to a property with a physical or time unit and no word linking
-        them (the "9" of a standard's name for a duration) is weak: a guess, not a reading.
+        The values by property name, the properties read weakly and with evidence, and the
+        indexes of the quantities used. A bare number given to a property with a physical
+        or time unit and no word linking them (the "9" of a standard's name read as a
+        duration) is weak: a guess, not a reading.
     """
     spans = [(q.start, q.end) for q in quantities]
     roles = range_pairs({p.name: p.schema for p in numeric})
     owners = _chinese_owners(text, quantities, numeric)
-    candidates: list[tuple[float, int, int, float | int, bool]] = []
+    candidates: list[tuple[float, int, int, float | int, bool, bool]] = []
     for p_index, prop in enumerate(numeric):
         unit = property_unit(prop.name, prop.schema)
         role = roles.get(prop.name)
@@ -239,18 +254,22 @@ def assign_numbers(
                 score += 0.5
             score -= 0.01 * abs(p_index - q_index)
             weak = unit not in (None, "currency") and not unit_match and context <= 0
-            candidates.append((score, p_index, q_index, value, weak))
+            labelled = context > 0 or unit_match
+            candidates.append((score, p_index, q_index, value, weak, labelled))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     taken_params: set[int] = set()
     taken_quantities: set[int] = set()
-    assigned: dict[str, float | int] = {}
-    weak_names: list[str] = []
-    for _, p_index, q_index, value, weak in candidates:
+    reading = NumberReading()
+    for _, p_index, q_index, value, weak, labelled in candidates:
         if p_index in taken_params or q_index in taken_quantities:
             continue
         taken_params.add(p_index)
         taken_quantities.add(q_index)
-        assigned[numeric[p_index].name] = value
+        name = numeric[p_index].name
+        reading.values[name] = value
         if weak:
-            weak_names.append(numeric[p_index].name)
-    return assigned, weak_names, sorted(taken_quantities)
+            reading.weak.append(name)
+        if labelled:
+            reading.labelled.append(name)
+    reading.used = sorted(taken_quantities)
+    return reading

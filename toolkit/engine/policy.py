@@ -335,8 +335,10 @@ def _read_in_full(
 ) -> list[tuple[float, ToolSpec]]:
     """The one tool whose required inputs the text gives in full, when no tool's words match.
 
-    A Chinese request to English tools shares no word with them; a tool with two or more
-    required inputs all read from the text (none defaulted, none weak) is then the match.
+    A Chinese request to English tools shares no word with them; a tool whose required
+    inputs are all read from the text (none defaulted, none weak), two or more of them with
+    a label or a matching unit, is then the match. Bare numbers alone ("3 kids and 2 dogs")
+    call nothing.
     """
     complete = []
     for _, tool in ranked:
@@ -344,8 +346,15 @@ def _read_in_full(
         if len(required) < 2:
             continue
         filled = fill_arguments(tool.parameters, question)
-        if not filled.missing and not any(
-            name in filled.defaulted or name in filled.weak for name in required
+        evidence = [
+            name
+            for name in required
+            if name in filled.labelled or _lists_objects({name: filled.arguments.get(name)})
+        ]
+        if (
+            not filled.missing
+            and not any(name in filled.defaulted or name in filled.weak for name in required)
+            and len(evidence) >= 2
         ):
             complete.append(tool)
     if len(complete) != 1:
