@@ -106,9 +106,11 @@ def _name_unit(name: str, schema: dict[str, Any]) -> str | None:
         described = set(words) | set(terms(str(schema.get("description", ""))))
         if described & _PRICE_WORDS:
             return f"currency/{den}"
-    for word in terms(" ".join(before)):
-        if word in _TIME_WORDS:
-            return _TIME_WORDS[word]
+    for word in before:
+        # "n_months" counts months; "monthly_debt" is money paid each month.
+        single = word[:-1] if word.endswith("s") else word
+        if single in _TIME_WORDS:
+            return _TIME_WORDS[single]
     return None
 
 
