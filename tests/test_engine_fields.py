@@ -21,6 +21,7 @@ from toolkit.engine.units import convert_unit, parse_unit
         ("price_per_kwh", {}, "currency/kWh"),
         ("compounds_per_year", {}, None),
         ("n_months", {}, "months"),
+        ("monthly_debt", {}, None),
         ("hot_spot_c", {}, "celsius"),
         ("cost", {"description": "Marginal cost in $/MWh."}, "currency/MWh"),
         ("pmin", {"description": "Minimum output (MW)."}, "MW"),

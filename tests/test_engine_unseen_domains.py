@@ -596,3 +596,10 @@ def test_dispatch_with_a_unit_missing_its_cost_asks(engine: LocalEngine) -> None
     message = engine.complete(body)["choices"][0]["message"]
     assert not message.get("tool_calls")
     assert "units" in message["content"]
+
+
+@pytest.mark.parametrize("request_text", ["我有3个孩子和2只狗", "Table for 4 at 8?"])
+def test_bare_numbers_with_no_matching_words_call_nothing(
+    engine: LocalEngine, request_text: str
+) -> None:
+    assert calls(engine, DOMAINS["hotel"] + DOMAINS["radio"], request_text) == []
