@@ -3,7 +3,8 @@
 Terms are lower-cased English words (snake_case and camelCase split, a light plural
 stemmer, stop words dropped) and Chinese character bigrams. A small glossary of general
 words (asking, computing, quantity names) adds their English term, so a Chinese request
-can match an English tool description; domain words come only from the tools' own texts. Scores are TF-IDF cosines with IDF over the request's own tools.
+can match an English tool description; domain words come only from the tools' own texts.
+Scores are TF-IDF cosines with IDF over the request's own tools.
 """
 
 from __future__ import annotations
