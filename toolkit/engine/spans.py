@@ -111,6 +111,8 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
         for j in range(i, min(i + 12, len(chunks))):
             if j > i and text[chunks[j - 1].end() : chunks[j].start()] not in (" ", "-"):
                 break
+            if _continues(text, chunks, i, j):
+                continue
             span_text = text[chunks[i].start() : chunks[j].end()]
             for candidate in (span_text, re.sub(r"[\s-]", "", span_text)):
                 if compiled.fullmatch(candidate) and (
@@ -118,6 +120,25 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
                 ):
                     best = (candidate, chunks[i].start(), chunks[j].end())
     return best
+
+
+def _continues(text: str, chunks: list[re.Match[str]], first: int, last: int) -> bool:
+    """True when digits run on past the span ("1111 1111" inside a 16-digit card number).
+
+    A value cut out of a longer number is not that value: a pattern must match a whole
+    group of digit chunks joined by single spaces or dashes.
+    """
+
+    def joined(left: int, right: int) -> bool:
+        return (
+            text[chunks[left].end() : chunks[right].start()] in (" ", "-")
+            and chunks[left].group(0)[-1:].isdigit()
+            and chunks[right].group(0)[:1].isdigit()
+        )
+
+    return (first > 0 and joined(first - 1, first)) or (
+        last + 1 < len(chunks) and joined(last, last + 1)
+    )
 
 
 def identifier(text: str, name: str) -> tuple[str, int, int] | None:
