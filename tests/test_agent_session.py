@@ -260,3 +260,13 @@ def test_recording_transport_reaches_the_engine_through_the_token_layer(
     recorder.close()
     assert served == ["/v1/chat/completions"]
     assert recorder.bodies == [{"model": "m", "messages": []}]
+
+
+def test_session_context_overrides_deployment_facts_for_its_rules(project: Project) -> None:
+    text = "Please confirm the IBAN DE89 3704 0044 0532 0130 00 is well formed."
+    abroad = Session(project, context={"customer_region": "cn", "endpoint_region": "eu"})
+    (blocked,) = abroad.ask(text).tool_calls
+    assert blocked.status == "blocked"
+    home = Session(project, context={"customer_region": "cn", "endpoint_region": "cn"})
+    (executed,) = home.ask(text).tool_calls
+    assert executed.status == "executed"

@@ -13,7 +13,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -96,6 +96,8 @@ class Session:
         transport: An httpx transport for every token-service call (tests).
         response_cache: Use the project's response cache (exact repeats cost nothing).
         retrieve: Search the knowledge store each turn.
+        context: Deployment facts for this session's rules (``ctx.<name>``), over the
+            project's ``compliance.context``.
     """
 
     def __init__(
@@ -108,6 +110,7 @@ class Session:
         transport: httpx.BaseTransport | None = None,
         response_cache: bool = True,
         retrieve: bool = True,
+        context: Mapping[str, str | int | float | bool] | None = None,
     ) -> None:
         from langchain.agents import create_agent
 
@@ -128,7 +131,7 @@ class Session:
             role=self.role,
             audit=self._audit,
             write_tools=[s.name for s in self._specs if s.write],
-            context=compliance.context or None,
+            context={**compliance.context, **(context or {})} or None,
             session=self.session_id,
         )
         self._harness = HarnessMiddleware()

@@ -85,6 +85,7 @@ def _harness_ask(project: _Project, endpoint: Any, response_cache: bool) -> AskF
             role=case.role or default_role,
             endpoint=endpoint,
             response_cache=response_cache,
+            context=case.context or None,
         )
         try:
             result: AgentResultLike = session.ask(case.request)
