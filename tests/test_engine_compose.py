@@ -47,7 +47,7 @@ def test_quarantined_passages_are_named_never_quoted() -> None:
     ]
     for question, marker in (
         ("What does Fund A return?", "untrusted"),
-        ("基金A收益多少？", "隔离"),  # noqa: RUF001
+        ("Fund A 的收益是多少？", "隔离"),  # noqa: RUF001
     ):
         answer = answer_plain(question, passages, [])
         assert "[kb/fund.md#1]" in answer and "kb/fund.md#2" in answer and marker in answer

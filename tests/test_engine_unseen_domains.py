@@ -433,6 +433,26 @@ CASES: list[Case] = [
         ],
     ),
     (
+        "radio",
+        "Erlang B for 18 erlangs on 25 channels, and the link budget for 23 dBm transmit "
+        "power, 30 dBi transmit and 30 dBi receive antennas, 15 GHz, 9 km, sensitivity "
+        "-75 dBm.",
+        [
+            ("erlang_b", {"traffic_erlangs": 18, "channels": 25}),
+            (
+                "link_budget",
+                {
+                    "tx_power_dbm": 23,
+                    "tx_gain_dbi": 30,
+                    "rx_gain_dbi": 30,
+                    "frequency_ghz": 15,
+                    "distance_km": 9,
+                    "rx_sensitivity_dbm": -75,
+                },
+            ),
+        ],
+    ),
+    (
         "hvac",
         "Cooling load for a 45 m² office, indoor 24 degrees Celsius, outdoor 35 degrees "
         "Celsius, 6 occupants.",
@@ -545,9 +565,11 @@ def same(actual: Any, expected: Any) -> bool:
 
 
 def fully_correct(actual: list[Call], expected: list[Call]) -> bool:
-    """Right tools, in order, each with exactly the expected arguments."""
-    return len(actual) == len(expected) and all(
-        a[0] == e[0] and same(a[1], e[1]) for a, e in zip(actual, expected, strict=True)
+    """Right tools (in any order), each with exactly the expected arguments."""
+    ordered = sorted(actual, key=lambda call: call[0])
+    wanted = sorted(expected, key=lambda call: call[0])
+    return len(ordered) == len(wanted) and all(
+        a[0] == e[0] and same(a[1], e[1]) for a, e in zip(ordered, wanted, strict=True)
     )
 
 

@@ -196,10 +196,9 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             if default is not None:
                 result.arguments[name] = default
                 result.defaulted.append(name)
-            elif prop.get("enum"):
-                result.arguments[name] = prop["enum"][0]
-                result.defaulted.append(name)
             else:
+                # A required enum nobody named is asked for, never guessed (its first
+                # value would be a silently wrong answer).
                 result.missing.append(name)
     if not item:
         consumed = result.spans + [(quantities[i].start, quantities[i].end) for i in reading.used]
@@ -398,7 +397,8 @@ def _scalar_items(text: str, items: dict[str, Any], quantities: list[Quantity]) 
         found = [v for v in values if v is not None][:_MAX_ARRAY_ITEMS]
         return found or None
     if kind == "string" and "enum" in items:
-        chosen = [v for v in items["enum"] if enum_choice(text, [v]) is not None]
+        description = str(items.get("description", ""))
+        chosen = [v for v in items["enum"] if enum_choice(text, [v], description) is not None]
         return chosen or None
     return None
 

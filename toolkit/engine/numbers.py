@@ -125,9 +125,17 @@ def _context_score(
     name_terms, description_terms = property_terms(name, schema)
     previous_end = max((end for _, end in spans if end <= quantity.start), default=0)
     next_start = min((start for start, _ in spans if start >= quantity.end), default=len(text))
-    before = terms(re.split(r"[,;.!?\n、]", text[previous_end : quantity.start])[-1])[-8:]
-    if previous_end and len(before) >= 2 and not text[previous_end : quantity.start][:1].isalnum():
-        # "25 erlangs offered on 30 channels": the word right after a number is its own.
+    between = re.split(r"[,;.!?\n、]", text[previous_end : quantity.start])
+    before = terms(between[-1])[-8:]
+    if (
+        previous_end
+        and len(between) == 1
+        and len(between[0].split()) >= 2
+        and before
+        and not between[0][:1].isalnum()
+    ):
+        # "18 erlangs on 25 channels": the word right after a number is that number's own
+        # (with a single word between, "income 9,000 rent 2,000", it labels the next one).
         before = before[1:]
     if not before_counts:
         before = []

@@ -40,6 +40,7 @@ STRONG_THRESHOLD = 0.3
 NO_ARGUMENT_THRESHOLD = 0.5
 RELATIVE_THRESHOLD = 0.8
 MAX_CALLS = 4
+COVERAGE_WEIGHT = 0.5
 _SEGMENT_END = re.compile(r"(?<=[?!;。？！；])\s*|(?<=\.)\s+")  # noqa: RUF001
 _CLAUSE_END = re.compile(
     r"(?<=[?!;。？！；，、])\s*|(?<=[.,])\s+|\s+(?:and|or)\s+|(?:以及|和|及|或)",  # noqa: RUF001
@@ -68,27 +69,65 @@ def split_examples(description: str) -> tuple[str, list[str]]:
 
 
 def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, ToolSpec]]:
-    """Tools by similarity to the question, best first (ties keep request order)."""
+    """Tools by similarity to the question, best first (ties keep request order).
+
+    Each tool is one document: its name (twice), description, parameter names and
+    descriptions, and its `Examples:` line. The score is the mean of two views: the TF-IDF
+    cosine of question and document, and the share of the question's terms (IDF-weighted;
+    terms no tool knows count in full) that the document contains. The second view favours
+    the tool that explains most of the question over one that merely shares a few common
+    words with a short example.
+    """
     if not tools:
         return []
     documents: list[list[str]] = []
-    parts: list[tuple[list[str], list[list[str]]]] = []
     for tool in tools:
         text, examples = split_examples(tool.description)
         base = _rank_terms(tool.name) * 2 + _rank_terms(text) + _parameter_terms(tool)
-        example_terms = [_rank_terms(example) for example in examples]
-        parts.append((base, example_terms))
-        documents.append(base + [t for ex in example_terms for t in ex])
+        documents.append(base + [t for example in examples for t in _rank_terms(example)])
     index = TermIndex(documents)
-    query = index.vector(_rank_terms(question))
+    asked = _rank_terms(question)
+    query = index.vector(asked)
+    weights = {term: index.idf(term) for term in set(asked)}
+    total = sum(weights.values())
     scored = []
-    for order, (tool, (base, example_list)) in enumerate(zip(tools, parts, strict=True)):
-        score = TermIndex.cosine(query, index.vector(base))
-        for example in example_list:
-            score = max(score, TermIndex.cosine(query, index.vector(example)))
-        scored.append((score, order, tool))
+    for order, (tool, document) in enumerate(zip(tools, documents, strict=True)):
+        present = set(document)
+        coverage = (
+            sum(w for term, w in weights.items() if term in present) / total if total else 0.0
+        )
+        cosine = TermIndex.cosine(query, index.vector(document))
+        scored.append((COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * cosine, order, tool))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(score, tool) for score, _, tool in scored]
+
+
+def _rank_by_parts(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, ToolSpec]]:
+    """Rank on the whole question and on each of its clauses.
+
+    A question in several parts ("payment on this loan, and is it affordable on my
+    income?") matches each part's tool best within that part, where the whole question
+    dilutes both. Within each clause whose best match passes `ABSOLUTE_THRESHOLD`, scores
+    are scaled so the clause's best tool ties with the best tool of the whole question;
+    a tool keeps its highest scaled score (ties: the whole question's order).
+    """
+    whole = rank_tools(question, tools)
+    # Clauses too short to name a task ("30 years", "6%") would match any tool's examples.
+    clauses = [c for c in segments(question, clauses=True) if len(set(_rank_terms(c))) >= 3]
+    if len(clauses) < 2 or not whole:
+        return whole
+    top = whole[0][0]
+    best = {tool.name: score for score, tool in whole}
+    for clause in clauses:
+        ranked = rank_tools(clause, tools)
+        clause_best = ranked[0][0] if ranked else 0.0
+        if clause_best < ABSOLUTE_THRESHOLD:
+            continue
+        for score, tool in ranked:
+            best[tool.name] = max(best[tool.name], score * max(top, clause_best) / clause_best)
+    order = {tool.name: index for index, (_, tool) in enumerate(whole)}
+    ranked_tools = sorted(tools, key=lambda tool: (-round(best[tool.name], 9), order[tool.name]))
+    return [(best[tool.name], tool) for tool in ranked_tools]
 
 
 def segments(text: str, *, clauses: bool = False) -> list[str]:
@@ -250,7 +289,7 @@ def decide(request: ChatRequest) -> Decision:
         return Decision(content=answer_from_results(question, outcomes, passages, focus=focus))
     if request.tool_choice == "none" or not request.tools or not question.strip():
         return Decision(content=answer_plain(question, passages, tool_names))
-    ranked = rank_tools(question, request.tools)
+    ranked = _rank_by_parts(question, request.tools)
     forced = (
         request.tool_choice.removeprefix("function:")
         if request.tool_choice.startswith("function:")
@@ -314,6 +353,8 @@ def decide(request: ChatRequest) -> Decision:
         if len(candidates) >= 2 * MAX_CALLS:
             break
     limit = MAX_CALLS if request.parallel_tool_calls else 1
+    if candidates and not must_call:
+        candidates.extend(_parts_read_in_full(question, request.tools, candidates))
     kept = _focused(question, _without_redundant(candidates))
     calls = [(c.tool.name, c.arguments) for c in kept][:limit]
     if calls:
@@ -360,6 +401,35 @@ def _read_in_full(
     if len(complete) != 1:
         return ranked
     return [(STRONG_THRESHOLD, complete[0])] + [(s, t) for s, t in ranked if t is not complete[0]]
+
+
+def _parts_read_in_full(
+    question: str, tools: Sequence[ToolSpec], candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """Tools a part of a multi-part question asks for, missed by ranking on the whole.
+
+    A sentence or clause whose best-ranked tool is not called yet, and which gives that
+    tool's required inputs in full by itself (two or more with a label or matching unit,
+    none defaulted or weak), adds a call: "Erlang B for 18 erlangs on 25 channels, and the
+    link budget for ..." calls both tools. Parts with no such reading add nothing.
+    """
+    called = {c.tool.name for c in candidates}
+    added: list[_Candidate] = []
+    for part in segments(question) + segments(question, clauses=True):
+        ranked = rank_tools(part, tools)
+        if not ranked or ranked[0][0] < ABSOLUTE_THRESHOLD or ranked[0][1].name in called:
+            continue
+        tool = ranked[0][1]
+        filled = fill_arguments(tool.parameters, part)
+        required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]
+        labelled = [name for name in required if name in filled.labelled]
+        if filled.missing or len(labelled) < min(2, len(required)):
+            continue
+        if any(name in filled.defaulted or name in filled.weak for name in required):
+            continue
+        called.add(tool.name)
+        added.append(_Candidate(tool, filled.arguments, _leaves(filled.arguments)))
+    return added
 
 
 def _lists_objects(arguments: dict[str, Any]) -> bool:

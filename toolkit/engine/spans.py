@@ -18,6 +18,7 @@ _SYMBOLS = {"K": "kelvin", "C": "celsius", "F": "fahrenheit"}
 
 __all__ = [
     "boolean_mention",
+    "enum_aliases",
     "enum_choice",
     "identifier",
     "json_literal",
@@ -30,44 +31,58 @@ _MASK_CHARS = frozenset("*•●")
 _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
 
 
-def _enum_aliases(label: str, description: str) -> set[str]:
-    """Words naming an enum value besides itself.
-
-    Its unit name ("C" -> celsius) or the word a description pairs it with ("C (Celsius)",
-    "K = kelvin").
-    """
-    aliases: set[str] = set()
+def _unit_aliases(label: str) -> set[str]:
+    """The unit an enum value's symbol names ("C" -> celsius, "kW" -> kW), if any."""
     unit = _SYMBOLS.get(label) or (canonical_word(label) if len(label) <= 3 else None)
-    if unit is not None:
-        aliases.add(unit)
-    if description:
-        quoted = re.escape(label)
-        for pattern in (
-            r"(?<![\w])[`'\"]?"
-            + quoted
-            + r"[`'\"]?\s*(?:\(|=|:|for|means|is)\s*([A-Za-z\u3400-\u9fff]+)",
-            r"([A-Za-z\u3400-\u9fff]+)\s*\(\s*[`'\"]?" + quoted + r"[`'\"]?\s*\)",
-        ):
-            for match in re.finditer(pattern, description):
-                word = match.group(1)
-                if word.lower() not in ("a", "an", "the", "or", "and"):
-                    aliases.add(canonical_word(word) or word.lower())
-    return aliases
+    return {unit} if unit is not None else set()
+
+
+_ALIAS_GROUP = r"\s*[(（]([^()（）]{1,120})[)）]"
+_ALIAS_SPLIT = re.compile(r"\s*(?:[,，、/;；]|\bor\b)\s*")
+
+
+def enum_aliases(description: str, values: list[Any]) -> dict[int, list[str]]:
+    """Other names of enum values, as a schema's description gives them in parentheses.
+
+    "Asset class: corporate (企业, company), other_retail (其他零售)" names
+    `corporate` also 企业 and company. The reverse form, "其他零售 (other_retail)", counts
+    too. Only what the description says is used: no vocabulary of our own.
+    """
+    found: dict[int, list[str]] = {}
+    for index, value in enumerate(values):
+        label = re.escape(str(value))
+        after = re.finditer(r"(?<![\w-])" + label + r"(?![\w-])" + _ALIAS_GROUP, description)
+        aliases = [
+            alias
+            for match in after
+            for alias in _ALIAS_SPLIT.split(match.group(1))
+            if alias and alias.lower() != str(value).lower()
+        ]
+        before = re.finditer(
+            r"([^\s,，、;；:：()（）][^,，、;；:：()（）]{0,40}?)\s*[(（]\s*" + label + r"\s*[)）]",
+            description,
+        )
+        aliases.extend(match.group(1).strip() for match in before)
+        if aliases:
+            found[index] = aliases
+    return found
 
 
 def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
     """The enum value the text mentions best.
 
-    An exact label, then the label spaced ("low_voltage" as "low voltage"), then a word the
-    value stands for ("Celsius" for ``C``, "kelvin" for ``K``, or the word its description
-    pairs it with), then shared words.
+    An exact label, then a word naming the unit the value stands for ("Celsius" or °C for
+    ``C``, "kelvin" for ``K``), then the label spaced ("low_voltage" as "low voltage"), then
+    an alias the property's `description` gives the value (`enum_aliases`), then words.
     """
     lowered = text.lower()
+    spaced = lowered.replace("_", " ").replace("-", " ")
     text_terms = set(terms(text))
     spoken = {
         canonical_word(w) or w.lower()
         for w in re.findall(r"°[CFcf]|[℃℉]|[A-Za-z]{2,}|[\u3400-\u9fff]+", text)
     }
+    aliases = enum_aliases(description, values) if description else {}
     best: tuple[float, int] | None = None
     for index, value in enumerate(values):
         label = str(value)
@@ -81,10 +96,12 @@ def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
             and re.search(r"(?<![A-Za-z0-9])" + re.escape(label) + r"(?![A-Za-z0-9-])", text)
         ):
             score = 3.0
-        elif _enum_aliases(label, description) & spoken:
+        elif _unit_aliases(label) & spoken:
             score = 2.8
-        elif len(phrase) > 1 and phrase in lowered.replace("_", " ").replace("-", " "):
+        elif len(phrase) > 1 and phrase in spaced:
             score = 2.5
+        elif any(_mentions(spaced, alias) for alias in aliases.get(index, [])):
+            score = 2.0
         else:
             words = set(terms(label))
             if words:
@@ -92,6 +109,18 @@ def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
         if score > 0 and (best is None or score > best[0]):
             best = (score, index)
     return values[best[1]] if best is not None else None
+
+
+def _mentions(spaced_text: str, alias: str) -> bool:
+    phrase = alias.lower().replace("_", " ").replace("-", " ").strip()
+    if not phrase:
+        return False
+    if phrase.isascii():
+        return (
+            re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", spaced_text)
+            is not None
+        )
+    return phrase in spaced_text
 
 
 def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
@@ -106,6 +135,8 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
         for j in range(i, min(i + 12, len(chunks))):
             if j > i and text[chunks[j - 1].end() : chunks[j].start()] not in (" ", "-"):
                 break
+            if _continues(text, chunks, i, j):
+                continue
             span_text = text[chunks[i].start() : chunks[j].end()]
             for candidate in (span_text, re.sub(r"[\s-]", "", span_text)):
                 if compiled.fullmatch(candidate) and (
@@ -113,6 +144,25 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
                 ):
                     best = (candidate, chunks[i].start(), chunks[j].end())
     return best
+
+
+def _continues(text: str, chunks: list[re.Match[str]], first: int, last: int) -> bool:
+    """True when digits run on past the span ("1111 1111" inside a 16-digit card number).
+
+    A value cut out of a longer number is not that value: a pattern must match a whole
+    group of digit chunks joined by single spaces or dashes.
+    """
+
+    def joined(left: int, right: int) -> bool:
+        return (
+            text[chunks[left].end() : chunks[right].start()] in (" ", "-")
+            and chunks[left].group(0)[-1:].isdigit()
+            and chunks[right].group(0)[:1].isdigit()
+        )
+
+    return (first > 0 and joined(first - 1, first)) or (
+        last + 1 < len(chunks) and joined(last, last + 1)
+    )
 
 
 def identifier(text: str, name: str) -> tuple[str, int, int] | None:
