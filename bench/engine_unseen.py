@@ -1,7 +1,7 @@
 """The embedded engine's score on domains it was never tuned on.
 
-Runs the unseen-domain cases of `tests/test_engine_unseen_domains.py` and the held-out
-phrasings of `bench/engine_unseen_heldout.py` through `LocalEngine.complete`, exactly as a
+Runs the unseen-domain cases of `tests/test_engine_unseen_domains.py` and the two held-out
+sets of `bench/engine_unseen_heldout.py` through `LocalEngine.complete`, exactly as a
 client sends them, and prints "N of M fully correct" for each set (right tools, in order,
 with exactly the expected arguments). `--verbose` lists every request that is not.
 
@@ -57,7 +57,9 @@ def main() -> int:
     cases_module = _load(ROOT / "tests" / "test_engine_unseen_domains.py")
     heldout = _load(ROOT / "bench" / "engine_unseen_heldout.py")
     score("test cases", cases_module.CASES, cases_module, verbose=verbose)
-    score("held-out phrasings", heldout.HELDOUT, cases_module, verbose=verbose)
+    score("held-out phrasings (used for fixes after their first run)", heldout.HELDOUT,
+          cases_module, verbose=verbose)  # fmt: skip
+    score("second held-out set", heldout.HELDOUT_2, cases_module, verbose=verbose)
     return 0
 
 

@@ -1,9 +1,10 @@
 # ruff: noqa: RUF001
 """Held-out phrasings for the unseen-domain tools of `tests/test_engine_unseen_domains.py`.
 
-Written once, after the engine work and before running them, and never used to tune the
-engine: `bench/engine_unseen.py` reports the score on them next to the score on the test
-cases. Each entry is (domain, request, expected calls).
+`HELDOUT` was written once, after the engine work and before it was first run; its first
+score (10 of 22) then guided general fixes, so it is a tuning set from then on. `HELDOUT_2`
+was written after that first run and before those fixes, and is run only at the end.
+`bench/engine_unseen.py` reports all scores. Each entry is (domain, request, expected calls).
 """
 
 from __future__ import annotations
@@ -253,5 +254,156 @@ HELDOUT: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         "energy",
         "A 25 MVA unit at 33 kV draws 480 A — loading?",
         [("equipment_loading", {"rated_mva": 25, "kv_ll": 33, "amps": 480})],
+    ),
+]
+
+HELDOUT_2: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
+    (
+        "logistics",
+        "Need trucks for these: Lyon→Milan 5,400 kg / 14 m3 and Lyon→Turin 3,900 kg / 10 m3",
+        [
+            (
+                "consolidate_shipments",
+                {
+                    "shipments": [
+                        {
+                            "origin": "Lyon",
+                            "destination": "Milan",
+                            "weight_kg": 5400,
+                            "volume_m3": 14,
+                        },
+                        {
+                            "origin": "Lyon",
+                            "destination": "Turin",
+                            "weight_kg": 3900,
+                            "volume_m3": 10,
+                        },
+                    ]
+                },
+            )
+        ],
+    ),
+    (
+        "logistics",
+        "Freight price for 1,200 km with 9,800 kg, rate 0.07 per tonne-km, no surcharge",
+        [("freight_quote", {"distance_km": 1200, "weight_kg": 9800, "tariff": 0.07})],
+    ),
+    (
+        "dosing",
+        "A 30 kg child needs 20 mg/kg every 12 hours. How much per dose?",
+        [
+            (
+                "weight_based_dose",
+                {"dose_mg_per_kg": 20, "body_weight_kg": 30, "interval_hours": 12},
+            )
+        ],
+    ),
+    (
+        "dosing",
+        "Estimate creatinine clearance: 81-year-old female, weight 49 kg, SCr 1.1 mg/dL.",
+        [
+            (
+                "creatinine_clearance",
+                {"age_years": 81, "weight_kg": 49, "serum_creatinine": 1.1, "sex": "female"},
+            )
+        ],
+    ),
+    (
+        "irrigation",
+        "Irrigation need for 3 weeks on 40 ha of wheat: ET0 5.5 mm/day, crop coefficient 1.05",
+        [
+            (
+                "irrigation_volume",
+                {"area_ha": 40, "et0_mm_day": 5.5, "crop_coefficient": 1.05, "days": 21},
+            )
+        ],
+    ),
+    (
+        "irrigation",
+        "施肥：地块25公顷，目标氮肥每公顷120公斤，产品含氮46%",
+        [("fertilizer_need", {"area_ha": 25, "n_rate_kg_ha": 120, "product_n_content": 0.46})],
+    ),
+    (
+        "radio",
+        "Check a 5.8 GHz link of 7 km: 17 dBm out, 23 dBi antennas at both ends (transmit "
+        "antenna 23 dBi, receive antenna 23 dBi), receiver sensitivity -88 dBm, 1.5 dB cable loss",
+        [
+            (
+                "link_budget",
+                {
+                    "tx_power_dbm": 17,
+                    "tx_gain_dbi": 23,
+                    "rx_gain_dbi": 23,
+                    "frequency_ghz": 5.8,
+                    "distance_km": 7,
+                    "rx_sensitivity_dbm": -88,
+                    "cable_loss_db": 1.5,
+                },
+            )
+        ],
+    ),
+    (
+        "radio",
+        "话务量12爱尔兰，中继线20条，阻塞率多少？",
+        [("erlang_b", {"traffic_erlangs": 12, "channels": 20})],
+    ),
+    (
+        "hotel",
+        "RevPAR check: 95 rooms, 88% occupied, average daily rate 210",
+        [("revpar", {"rooms_available": 95, "adr": 210, "occupancy": 0.88})],
+    ),
+    (
+        "hotel",
+        "团队报价：8间房，住4晚，每晚680元，九折",
+        [("group_quote", {"rooms": 8, "nights": 4, "rate": 680, "discount": 0.1})],
+    ),
+    (
+        "hvac",
+        "What cooling load for a 120 m² shop with 15 occupants, 23 °C indoors and 34 °C outdoors?",
+        [
+            (
+                "cooling_load",
+                {
+                    "floor_area_m2": 120,
+                    "indoor_temp": 23,
+                    "outdoor_temp": 34,
+                    "scale": "C",
+                    "occupants": 15,
+                },
+            )
+        ],
+    ),
+    (
+        "hvac",
+        "风量2500立方米每小时，风管截面0.15平方米，风速多少？",
+        [("duct_velocity", {"airflow_m3_h": 2500, "duct_area_m2": 0.15})],
+    ),
+    (
+        "energy",
+        "Merit order for 500 MW demand with unit X 100-300 MW at 19 $/MWh and unit Y "
+        "150-400 MW at 27 $/MWh",
+        [
+            (
+                "economic_dispatch",
+                {
+                    "units": [
+                        {"name": "unit X", "pmin": 100, "pmax": 300, "cost": 19},
+                        {"name": "unit Y", "pmin": 150, "pmax": 400, "cost": 27},
+                    ],
+                    "demand_mw": 500,
+                },
+            )
+        ],
+    ),
+    (
+        "energy",
+        "Gas-in-oil: hydrogen 310 ppm, methane 95 ppm, ethane 30 ppm, ethylene 12 ppm, "
+        "acetylene 0.5 ppm. Diagnose.",
+        [("dga_diagnose", {"h2": 310, "ch4": 95, "c2h6": 30, "c2h4": 12, "c2h2": 0.5})],
+    ),
+    (
+        "energy",
+        "变压器额定容量50 MVA，电压220 kV，电流125 A，负载率多少？",
+        [("equipment_loading", {"rated_mva": 50, "kv_ll": 220, "amps": 125})],
     ),
 ]
