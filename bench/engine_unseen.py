@@ -5,7 +5,9 @@ sets of `bench/engine_unseen_heldout.py` through `LocalEngine.complete`, exactly
 client sends them, and prints "N of M fully correct" for each set (right tools, in order,
 with exactly the expected arguments). `--verbose` lists every request that is not.
 
-    python bench/engine_unseen.py [--verbose]
+    python bench/engine_unseen.py [--verbose] [--without-final]
+
+`--without-final` leaves out the second held-out set (for runs while working on the engine).
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def main() -> int:
     score("test cases", cases_module.CASES, cases_module, verbose=verbose)
     score("held-out phrasings (used for fixes after their first run)", heldout.HELDOUT,
           cases_module, verbose=verbose)  # fmt: skip
-    score("second held-out set", heldout.HELDOUT_2, cases_module, verbose=verbose)
+    if "--without-final" not in sys.argv[1:]:
+        score("second held-out set", heldout.HELDOUT_2, cases_module, verbose=verbose)
     return 0
 
 

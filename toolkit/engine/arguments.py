@@ -37,6 +37,7 @@ from toolkit.engine.spans import (
     leading_label,
     pattern_match,
     place_after,
+    route,
 )
 from toolkit.engine.units import canonical_word
 
@@ -340,12 +341,16 @@ def _string_span(
         return (match.group(0), match.start(), match.end()) if match else None
     name_terms, description_terms = property_terms(name, prop)
     described = name_terms | description_terms
-    if name_terms & _ORIGIN_TERMS or (
-        not name_terms & _DESTINATION_TERMS and described & {"origin", "from", "起点"}
-    ):
-        return place_after(text, ("from", "从"))
-    if name_terms & _DESTINATION_TERMS:
-        return place_after(text, ("to", "到", "至", "运往", "送往"))
+    origin = bool(name_terms & _ORIGIN_TERMS) or (
+        not name_terms & _DESTINATION_TERMS and bool(described & {"origin", "from", "起点"})
+    )
+    if origin or name_terms & _DESTINATION_TERMS:
+        words = ("from", "从") if origin else ("to", "到", "至", "运往", "送往")
+        found = place_after(text, words)
+        ends = route(text)
+        if ends is not None and (found is None or found[1] > ends[1][1]):
+            return ends[0] if origin else ends[1]
+        return found
     if prop.get("x-identifier") is True or described & _ID_TERMS:
         if item and name_terms & _LABEL_TERMS:
             return leading_label(text)

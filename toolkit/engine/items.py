@@ -28,6 +28,7 @@ __all__ = ["ItemReading", "read_items"]
 
 _BOUNDARY = re.compile(
     r"[;；\n、。：]|:\s+|,(?!\d{3})\s*|，|(?<=[A-Za-z\d%)\]])\.\s+|\s+and\s+|\s+plus\s+|\s+以及|和|及"
+    r"|\s+[—–-]\s+"
 )
 _MAX_ITEMS = 50
 
@@ -96,6 +97,23 @@ def _label_number(
     return first.start, first.end
 
 
+def _not_fields(
+    text: str, start: int, end: int, quantities: list[Quantity], head_terms: set[str]
+) -> list[tuple[int, int]]:
+    """Numbers in a piece that are no field: an item's label number, a count of items."""
+    spans = []
+    numbered = _label_number(text, start, end, quantities)
+    if numbered is not None:
+        spans.append(numbered)
+    for quantity in quantities:
+        if not start <= quantity.start < end or quantity.unit is not None:
+            continue
+        following = terms(text[quantity.end : quantity.end + 30])[:1]
+        if following and following[0] in head_terms:  # "3 units", "two shipments"
+            spans.append((quantity.start, quantity.end))
+    return spans
+
+
 def _opening_words(text: str, start: int, end: int) -> list[str]:
     label = leading_label(text[start:end])
     return terms(label[0]) if label else []
@@ -150,10 +168,9 @@ def read_items(
     groups: list[_Group] = []
     current: _Group | None = None
     for start, end in _pieces(text, quantities):
-        numbered = _label_number(text, start, end, quantities)
         piece = _blank_outside(text, [(start, end)])
-        if numbered is not None:
-            piece = piece[: numbered[0]] + " " * (numbered[1] - numbered[0]) + piece[numbered[1] :]
+        for a, b in _not_fields(text, start, end, quantities, head_terms):
+            piece = piece[:a] + " " * (b - a) + piece[b:]
         values, defaulted = read(items, piece)
         found = {k: v for k, v in values.items() if k not in defaulted}
         if not found:

@@ -33,6 +33,7 @@ _PRICE_WORDS = frozenset(
     ["price", "cost", "fee", "tariff", "charge", "revenue", "spend", "rent", "rate_card",
      "价格", "成本", "费用", "电价", "单价", "报价"]
 )  # fmt: skip
+_PER_AFTER = re.compile(r"\s*(?:per|each|every|/|每)(?:\b|\s|$)", re.IGNORECASE)
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 
@@ -139,12 +140,19 @@ def _context_score(
         before = before[1:]
     if not before_counts:
         before = []
-    after = terms(re.split(r"[,;.!?\n、]", text[quantity.end : next_start])[0])[:4]
+    following = re.split(r"[,;.!?\n、]", text[quantity.end : next_start])
+    # "119 per night" is a rate: the night is not what 119 counts.
+    after = [] if _PER_AFTER.match(following[0]) else terms(following[0])[:4]
+    # The noun right after a number is what it counts ("40 trunks carrying 32 erlangs")
+    # unless it sits alone between two numbers ("income 9,000 rent 2,000").
+    own = len(following) > 1 or next_start == len(text) or len(following[0].split()) >= 2
     score = 0.0
     # "label 9,000" is the usual order, so words before a number weigh more than after.
     # Chinese labels put the distinguishing word first (现有读数), so decay before is mild.
     weighted = [(1.0 / (1.0 + 0.15 * d), w) for d, w in enumerate(reversed(before))]
-    weighted += [(0.6 / (1.0 + 0.5 * d), w) for d, w in enumerate(after)]
+    weighted += [
+        ((1.2 if own and d == 0 else 0.6) / (1.0 + 0.5 * d), w) for d, w in enumerate(after)
+    ]
     seen: set[str] = set()
     for weight, word in weighted:
         if word in seen:

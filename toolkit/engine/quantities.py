@@ -156,8 +156,9 @@ def _plausible_unit(text: str, start: int, unit_word: str) -> bool:
     attached = not text[start - 1].isspace()
     if unit_word.lower() in ("a", "c", "v"):
         return unit_word.isupper() and (attached or unit_word != "C")
-    if unit_word in ("l", "L", "t", "g", "W", "J"):
-        return attached
+    if unit_word == "t":  # "2.5 t over 310 km": a lone t after a number is tonnes
+        following = text[start + 1 : start + 2]
+        return attached or not following.isalnum()
     return attached
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "leading_label",
     "pattern_match",
     "place_after",
+    "route",
 ]
 
 _MASK_CHARS = frozenset("*•●")
@@ -292,9 +293,29 @@ def place_after(text: str, words: tuple[str, ...]) -> tuple[str, int, int] | Non
             pattern = r"\b" + re.escape(word) + r"\s+((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2})"
         else:
             pattern = (
-                re.escape(word) + r"([\u3400-\u9fff]{2,6}?)(?=到|至|运往|送往|[，,、;；\s\d]|$)"
+                re.escape(word)
+                + r"([\u3400-\u9fff]{2,6}?)(?=到|至|运往|送往|的|[，,、;；:：\s\d]|$)"
             )
         match = re.search(pattern, text)
         if match:
             return match.group(1), match.start(1), match.end(1)
+    return None
+
+
+_PLACE = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}"
+_ROUTE = re.compile(r"(" + _PLACE + r")\s*(?:\bto\b|→|->|⇒|–>)\s*(" + _PLACE + r")")
+_ZH_ROUTE = re.compile(
+    r"(?:从|^|(?<=[^\u3400-\u9fff]))([\u3400-\u9fff]{2,4}?)(?:到|至|→|-)([\u3400-\u9fff]{2,4}?)(?=的|[，,、;；:：\s\d]|$)"
+)
+
+
+def route(text: str) -> tuple[tuple[str, int, int], tuple[str, int, int]] | None:
+    """The two ends of a route written without "from": "Hamburg to Prague", "Lyon→Milan"."""
+    for pattern in (_ROUTE, _ZH_ROUTE):
+        match = pattern.search(text)
+        if match:
+            return (
+                (match.group(1), match.start(1), match.end(1)),
+                (match.group(2), match.start(2), match.end(2)),
+            )
     return None
