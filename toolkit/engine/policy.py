@@ -377,30 +377,32 @@ def _read_in_full(
     """The one tool whose required inputs the text gives in full, when no tool's words match.
 
     A Chinese request to English tools shares no word with them; a tool whose required
-    inputs are all read from the text (none defaulted, none weak), two or more of them with
-    a label or a matching unit, is then the match. Bare numbers alone ("3 kids and 2 dogs")
-    call nothing.
+    inputs are all read from the text with evidence (`_given_in_full`) is then the match.
+    Bare numbers alone ("3 kids and 2 dogs") call nothing.
     """
-    complete = []
-    for _, tool in ranked:
-        required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]
-        if len(required) < 2:
-            continue
-        filled = fill_arguments(tool.parameters, question)
-        evidence = [
-            name
-            for name in required
-            if name in filled.labelled or _lists_objects({name: filled.arguments.get(name)})
-        ]
-        if (
-            not filled.missing
-            and not any(name in filled.defaulted or name in filled.weak for name in required)
-            and len(evidence) >= 2
-        ):
-            complete.append(tool)
+    complete = [tool for _, tool in ranked if _given_in_full(tool, question)]
     if len(complete) != 1:
         return ranked
     return [(STRONG_THRESHOLD, complete[0])] + [(s, t) for s, t in ranked if t is not complete[0]]
+
+
+def _given_in_full(tool: ToolSpec, text: str) -> dict[str, Any] | None:
+    """The tool's arguments when `text` gives its required inputs with evidence, else None.
+
+    Evidence: every required input read (none defaulted, none weak) and at least two of
+    them with a label or matching unit, a list of several objects counting for two.
+    """
+    required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]
+    if not required:
+        return None
+    filled = fill_arguments(tool.parameters, text)
+    if filled.missing or any(n in filled.defaulted or n in filled.weak for n in required):
+        return None
+    evidence = sum(
+        2 if _lists_objects({name: filled.arguments.get(name)}) else name in filled.labelled
+        for name in required
+    )
+    return filled.arguments if evidence >= 2 else None
 
 
 def _parts_read_in_full(
@@ -420,15 +422,11 @@ def _parts_read_in_full(
         if not ranked or ranked[0][0] < ABSOLUTE_THRESHOLD or ranked[0][1].name in called:
             continue
         tool = ranked[0][1]
-        filled = fill_arguments(tool.parameters, part)
-        required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]
-        labelled = [name for name in required if name in filled.labelled]
-        if filled.missing or len(labelled) < min(2, len(required)):
-            continue
-        if any(name in filled.defaulted or name in filled.weak for name in required):
+        arguments = _given_in_full(tool, part)
+        if arguments is None:
             continue
         called.add(tool.name)
-        added.append(_Candidate(tool, filled.arguments, _leaves(filled.arguments)))
+        added.append(_Candidate(tool, arguments, _leaves(arguments)))
     return added
 
 
