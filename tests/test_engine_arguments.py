@@ -502,3 +502,50 @@ def test_identifiers_are_read_by_generic_words_or_an_annotation() -> None:
     assert fill_arguments(named, "What do we know about asset AX-40017?").arguments == {
         "asset_code": "AX-40017"
     }
+
+
+def shipment_schema() -> dict[str, Any]:
+    shipment = obj(
+        {
+            "origin": {"type": "string", "description": "City the shipment leaves from."},
+            "destination": {"type": "string", "description": "City it is delivered to."},
+            "weight_kg": {"type": "number"},
+        },
+        ["origin", "destination", "weight_kg"],
+    )
+    return obj({"shipments": {"type": "array", "items": shipment}}, ["shipments"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 shipments: from Rotterdam to Munich 1.2 t; from Antwerp to Lyon 800 kg",
+        "Shipment 1 Rotterdam to Munich, 1,200 kg - shipment 2 Antwerp to Lyon, 800 kg",
+        "Rotterdam→Munich 1200 kg and Antwerp→Lyon 800 kg",
+    ],
+)
+def test_items_with_routes_and_numbered_labels(text: str) -> None:
+    filled = fill_arguments(shipment_schema(), text)
+    assert filled.arguments == {
+        "shipments": [
+            {"origin": "Rotterdam", "destination": "Munich", "weight_kg": 1200},
+            {"origin": "Antwerp", "destination": "Lyon", "weight_kg": 800},
+        ]
+    }
+
+
+def test_the_noun_after_a_number_is_what_it_counts() -> None:
+    schema = obj(
+        {
+            "traffic": {"type": "number", "description": "Offered traffic in erlangs."},
+            "channels": {"type": "integer", "description": "Number of channels."},
+        },
+        ["traffic", "channels"],
+    )
+    for text in ("Erlang B for 40 channels carrying 32 erlangs", "32 erlangs on 40 channels"):
+        assert fill_arguments(schema, text).arguments == {"traffic": 32, "channels": 40}
+    rate = obj(
+        {"nights": {"type": "integer"}, "rate": {"type": "number", "description": "Room rate."}},
+        ["nights", "rate"],
+    )
+    assert fill_arguments(rate, "3 nights at 119 per night").arguments == {"nights": 3, "rate": 119}

@@ -345,7 +345,7 @@ def _string_span(
         not name_terms & _DESTINATION_TERMS and bool(described & {"origin", "from", "起点"})
     )
     if origin or name_terms & _DESTINATION_TERMS:
-        words = ("from", "从") if origin else ("to", "到", "至", "运往", "送往")
+        words = ("from", "从") if origin else ("to", "→", "->", "到", "至", "运往", "送往")
         found = place_after(text, words)
         ends = route(text)
         if ends is not None and (found is None or found[1] > ends[1][1]):

@@ -286,11 +286,21 @@ def leading_label(text: str) -> tuple[str, int, int] | None:
     return (value, kept[0].start(), kept[-1].end()) if value else None
 
 
+_PLACE = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}"
+
+
 def place_after(text: str, words: tuple[str, ...]) -> tuple[str, int, int] | None:
     """The place named after a preposition: "from Rotterdam" / "to New York" / 从上海 / 到北京."""
     for word in words:
-        if word.isascii():
-            pattern = r"\b" + re.escape(word) + r"\s+((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2})"
+        if word in ("→", "->"):
+            pattern = (
+                re.escape(word)
+                + r"\s*("
+                + _PLACE
+                + r"|[\u3400-\u9fff]{2,6}?(?=[^\u3400-\u9fff]|的|$))"
+            )
+        elif word.isascii():
+            pattern = r"\b" + re.escape(word) + r"\s+(" + _PLACE + r")"
         else:
             pattern = (
                 re.escape(word)
@@ -302,7 +312,6 @@ def place_after(text: str, words: tuple[str, ...]) -> tuple[str, int, int] | Non
     return None
 
 
-_PLACE = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}"
 _ROUTE = re.compile(r"(" + _PLACE + r")\s*(?:\bto\b|→|->|⇒|–>)\s*(" + _PLACE + r")")
 _ZH_ROUTE = re.compile(
     r"(?:从|^|(?<=[^\u3400-\u9fff]))([\u3400-\u9fff]{2,4}?)(?:到|至|→|-)([\u3400-\u9fff]{2,4}?)(?=的|[，,、;；:：\s\d]|$)"
