@@ -60,7 +60,7 @@ _DESTINATION_TERMS = frozenset(
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s:;,(]))\(?\d{1,2}[).](?=\s)|^\s*[-*•·]\s", re.M)
 _MAX_ARRAY_ITEMS = 50
 # Words that look like a value someone gave: figures, adverbs ("continuously", "biweekly"),
-# Chinese. "Plan trucks" mentions trucks but gives no value for a truck's capacity.
+# Chinese. "Plan rooms" mentions rooms but gives no value for a room's capacity.
 _VALUE_LIKE = re.compile(r"\d|ly$|[\u3400-\u9fff]")
 _CLAUSE = re.compile(r"[,;!?\n、]\s*|\.(?!\d)\s*|\s+and\s+")
 
@@ -72,8 +72,8 @@ class Filled:
     `missing`: required and not found; `defaulted`: a schema default or enum fallback stands
     in; `weak`: a bare number where a unit was expected; `labelled`: numbers read with a
     label word, a Chinese label or a matching unit; `unread`: properties the text mentions
-    with a value that could not be read, and the phrase (``{"compounds_per_year":
-    "compounded continuously"}``); `spans`: text consumed by string values.
+    with a value that could not be read, and the phrase (``{"visits_per_year": "visited
+    continuously"}``); `spans`: text consumed by string values.
     """
 
     arguments: dict[str, Any] = field(default_factory=dict)
@@ -286,11 +286,11 @@ def _unread(
 ) -> dict[str, str]:
     """Properties the text mentions next to words that could not be read as their value.
 
-    A mention is a word of the property's name (not a unit word; "compounded" for
-    ``compounds_per_year``) or one of its Chinese labels. Its phrase runs to the nearest
+    A mention is a word of the property's name (not a unit word; "visited" for
+    ``visits_per_year``) or one of its Chinese labels. Its phrase runs to the nearest
     clause boundary or value read for any property; it counts when the phrase holds words
     that look like a value and are neither the mention nor terms of another property
-    ("compounded continuously").
+    ("visited continuously").
     """
     unread: dict[str, str] = {}
     boundaries = [0, len(text)]

@@ -2,8 +2,8 @@
 
 Its unit (``x-unit``, a unit in its name such as ``demand_mw``, or a unit in its description:
 "cost in $/MWh", "Body weight (kg)"), whether it is one end of a range (``pmin``/``pmax``,
-``low``/``high``, "Minimum ..."/"Maximum ..."), its Chinese labels (氢气 in "Hydrogen (氢气)"),
-and whether it counts events per period ("compounds_per_year", "doses per day").
+``low``/``high``, "Minimum ..."/"Maximum ..."), its Chinese labels (温度 in "Temperature
+(温度)"), and whether it counts events per period ("visits_per_year", "times a day").
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from toolkit.engine.similarity import terms
 from toolkit.engine.units import SHORT_UNIT_WORDS, canonical_word, parse_unit
 
 __all__ = [
+    "PRICE_WORDS",
     "chinese_labels",
     "frequency_period",
     "property_terms",
@@ -38,9 +39,10 @@ _DESCRIBED_UNIT = re.compile(
     r"(?:\bin\s+|\(|\[|\bunits?:?\s+|\bexpressed\s+as\s+|,\s*|—\s*)"
     r"(?P<unit>[$€£¥%°℃A-Za-z\u3400-\u9fff][^\s,;()\[\]]*(?:\s+per\s+[A-Za-z]+)?)",
 )
-_PRICE_WORDS = frozenset(
-    ["price", "cost", "fee", "tariff", "charge", "rate_card", "revenue", "spend", "rent",
-     "价格", "成本", "费用", "电价", "单价"]
+# Words saying a number is money (general commerce, not any one industry).
+PRICE_WORDS = frozenset(
+    ["price", "cost", "fee", "tariff", "charge", "revenue", "spend", "rent", "价格", "成本",
+     "费用", "单价", "报价"]
 )  # fmt: skip
 _FREQUENCY_NAME = re.compile(
     r"(?:per[\s_]+|a\s+|每)(year|annum|month|quarter|week|day|年|月|季|周|天|日)"
@@ -104,7 +106,7 @@ def _name_unit(name: str, schema: dict[str, Any]) -> str | None:
         return f"{numerator}/{den}" if den is not None and numerator != "percent" else numerator
     if den is not None:
         described = set(words) | set(terms(str(schema.get("description", ""))))
-        if described & _PRICE_WORDS:
+        if described & PRICE_WORDS:
             return f"currency/{den}"
     for word in before:
         # "n_months" counts months; "monthly_debt" is money paid each month.
@@ -193,7 +195,7 @@ def chinese_labels(name: str, schema: dict[str, Any]) -> list[str]:
 
 
 def frequency_period(name: str, schema: dict[str, Any]) -> str | None:
-    """The period of a count-per-period property (``compounds_per_year`` -> ``years``)."""
+    """The period of a count-per-period property (``visits_per_year`` -> ``years``)."""
     if schema_type(schema) != "integer":
         return None
     text = name.replace("_", " ") + " " + str(schema.get("description", ""))

@@ -2,7 +2,7 @@
 
 "quarterly", "twice daily", "three times a week", "every 8 hours", 按季, 每月, 每天两次 ...
 become a count per period, then a count per the period a property asks for
-(``compounds_per_year``: quarterly -> 4).
+(``visits_per_year``: quarterly -> 4).
 """
 
 from __future__ import annotations

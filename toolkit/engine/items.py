@@ -109,7 +109,7 @@ def _not_fields(
         if not start <= quantity.start < end or quantity.unit is not None:
             continue
         following = terms(text[quantity.end : quantity.end + 30])[:1]
-        if following and following[0] in head_terms:  # "3 units", "two shipments"
+        if following and following[0] in head_terms:  # "3 units", "two items"
             spans.append((quantity.start, quantity.end))
     return spans
 

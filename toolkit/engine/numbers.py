@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.engine.fields import (
+    PRICE_WORDS,
     chinese_labels,
     property_terms,
     property_unit,
@@ -26,13 +27,9 @@ from toolkit.engine.units import dimension
 
 __all__ = ["NumberReading", "NumericProperty", "assign_numbers", "in_bounds", "numeric_value"]
 
-# Words that may sit between a Chinese label and its number: 氢气: 200, 甲烷为120, 乙炔 = 5.
+# Words that may sit between a Chinese label and its number: 温度: 20, 压力为120, 湿度 = 5.
 _ZH_JOINER = re.compile(r"[\s:=：＝为是约有达]*$")  # noqa: RUF001
 _ZH_AFTER = re.compile(r"^[\s的]*")
-_PRICE_WORDS = frozenset(
-    ["price", "cost", "fee", "tariff", "charge", "revenue", "spend", "rent", "rate_card",
-     "价格", "成本", "费用", "电价", "单价", "报价"]
-)  # fmt: skip
 _PER_AFTER = re.compile(r"\s*(?:per|each|every|/|每)(?:\b|\s|$)", re.IGNORECASE)
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
@@ -59,7 +56,7 @@ class NumericProperty:
     name: str
     schema: dict[str, Any]
     required: bool
-    after_only: bool = False  # a count per period: "4 compounding periods", not "compound 25,000"
+    after_only: bool = False  # a count per period: "4 visits a year", not "visit 25,000"
 
 
 def in_bounds(value: float, schema: dict[str, Any]) -> bool:
@@ -92,7 +89,7 @@ def numeric_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> floa
     unit = property_unit(name, schema)
     value = convert(quantity, unit, maximum=maximum if isinstance(maximum, int | float) else None)
     if value is None and unit is not None and quantity.unit is not None:
-        # "1,000 mg a day" for "Maximum daily dose in mg": the property names the period.
+        # "1,000 mg a day" for "Maximum daily intake in mg": the property names the period.
         base, _, period = quantity.unit.partition("/")
         words = set(terms(name + " " + str(schema.get("description", ""))))
         if period and base == unit and _singular(period) in words:
@@ -135,7 +132,7 @@ def _context_score(
         and before
         and not between[0][:1].isalnum()
     ):
-        # "18 erlangs on 25 channels": the word right after a number is that number's own
+        # "18 guests in 25 rooms": the word right after a number is that number's own
         # (with a single word between, "income 9,000 rent 2,000", it labels the next one).
         before = before[1:]
     if not before_counts:
@@ -143,7 +140,7 @@ def _context_score(
     following = re.split(r"[,;.!?\n、]", text[quantity.end : next_start])
     # "119 per night" is a rate: the night is not what 119 counts.
     after = [] if _PER_AFTER.match(following[0]) else terms(following[0])[:4]
-    # The noun right after a number is what it counts ("40 trunks carrying 32 erlangs")
+    # The noun right after a number is what it counts ("40 rooms holding 32 guests")
     # unless it sits alone between two numbers ("income 9,000 rent 2,000").
     own = len(following) > 1 or next_start == len(text) or len(following[0].split()) >= 2
     score = 0.0
@@ -170,8 +167,8 @@ def _chinese_owners(
 ) -> dict[int, int]:
     """Quantity index -> property index, where a Chinese label next to the number names it.
 
-    The label directly before the number (氢气 200) counts first, else the one directly after
-    its unit (200 ppm 的氢气 is rare; 200的氢气 too); the longest label wins, and a label two
+    The label directly before the number (温度 20) counts first, else the one directly after
+    it (20 的温度 is rare); the longest label wins, and a label two
     properties share names neither.
     """
     labels = [(index, label) for index, p in enumerate(numeric) for label in
@@ -208,7 +205,7 @@ def _chinese_owners(
 
 def _priced(prop: NumericProperty) -> bool:
     name_terms, described = property_terms(prop.name, prop.schema)
-    return bool((name_terms | described) & _PRICE_WORDS)
+    return bool((name_terms | described) & PRICE_WORDS)
 
 
 def assign_numbers(
