@@ -30,7 +30,10 @@ __all__ = ["NumberReading", "NumericProperty", "assign_numbers", "in_bounds", "n
 # Words that may sit between a Chinese label and its number: 温度: 20, 压力为120, 湿度 = 5.
 _ZH_JOINER = re.compile(r"[\s:=：＝为是约有达]*$")  # noqa: RUF001
 _ZH_AFTER = re.compile(r"^[\s的]*")
-_PER_AFTER = re.compile(r"\s*(?:per|each|every|/|每)(?:\b|\s|$)", re.IGNORECASE)
+_PER_AFTER = re.compile(
+    r"\s*(?:(?:per|each|every|/|每)(?:\b|\s|$)|an?\s+(?:year|month|week|day|night|hour)\b)",
+    re.IGNORECASE,
+)
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 
@@ -138,7 +141,7 @@ def _context_score(
     if not before_counts:
         before = []
     following = re.split(r"[,;.!?\n、]", text[quantity.end : next_start])
-    # "119 per night" is a rate: the night is not what 119 counts.
+    # "119 per night", "900 a month" are rates: the night or month is not what they count.
     after = [] if _PER_AFTER.match(following[0]) else terms(following[0])[:4]
     # The noun right after a number is what it counts ("40 rooms holding 32 guests")
     # unless it sits alone between two numbers ("income 9,000 rent 2,000").
