@@ -194,6 +194,8 @@ class Session:
                 {
                     "id": passage.id,
                     "doc_id": passage.doc_id,
+                    "title": passage.title,
+                    "section": passage.section,
                     "score": passage.score,
                     "trust": passage.trust,
                     "quarantined": index in injected,
@@ -217,8 +219,11 @@ class Session:
         first_body = len(self._recorder.bodies)
         # The query is masked like the audit log is: no PII reaches an embedding endpoint.
         retrieved = self._search(str(self._compliance.engine.scrub(text)))
+        # Title and section let an answer cite "(Title, Section)" instead of a chunk id.
         self._harness.context = [
-            {"id": r["id"], "text": r["text"]} for r in retrieved if r["text"] is not None
+            {"id": r["id"], "title": r["title"], "section": r["section"], "text": r["text"]}
+            for r in retrieved
+            if r["text"] is not None
         ]
         state = self._agent.invoke({"messages": [*self._messages, HumanMessage(content=text)]})
         new_messages = list(state["messages"])[len(self._messages) :]
