@@ -50,7 +50,9 @@ _FILLER = frozenset(
     ["need", "want", "know", "like", "today", "now", "help", "question", "answer", "thank",
      "thanks", "hello", "hi", "current", "currently", "right", "also", "just"]
 )  # fmt: skip
-_FORMULA = re.compile(r"[·×*/=+^√<>≤≥]|_|\b[a-zA-Z]\b|^-$")  # noqa: RUF001
+# A word that is part of a formula: an operator, a snake_case name, a symbol (a single
+# letter other than the articles "a"/"I", or a Greek letter), or a lone minus.
+_FORMULA = re.compile(r"[·×*/=+^√<>≤≥_\u0370-\u03ff]|^[b-zB-HJ-Z][.,;:]?$|^-$")  # noqa: RUF001
 _CLAUSE = re.compile(r"\s*(?:[,;:(]|\.\s|\.$|\s-\s|\s–\s)")  # noqa: RUF001
 _BOOLEAN_LEAD = re.compile(r"^(?:true|whether)\b", re.IGNORECASE)
 _ELIDED = re.compile(r"^\W*(\d+) more items\W*$")
@@ -88,7 +90,7 @@ def is_chinese(text: str) -> bool:
 def _humanize(name: str) -> str:
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ").split()
     if len(words) == 1 and len(words[0]) <= 3:
-        return words[0].upper()
+        return words[0]  # "dti", "K": an abbreviation or symbol, shown as its tool wrote it
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 
@@ -289,9 +291,9 @@ def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Pa
     for _, _, passage in ranked:
         if len(chosen) == _MAX_PASSAGES:
             break
-        sentences = [_plain(s) for s in _SENTENCE.split(passage.text) if _plain(s)]
-        # Table fragments read badly out of their table: only prose is quoted.
-        sentences = [s for s in sentences if s.count("|") < 3]
+        # Table cells read badly out of their table: only the prose around them is quoted.
+        prose = _TABLE_RUN.sub(" ", passage.text)
+        sentences = [_plain(s) for s in _SENTENCE.split(prose) if _plain(s)]
         if not sentences:
             continue
         best = max(
@@ -303,6 +305,7 @@ def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Pa
     return chosen
 
 
+_TABLE_RUN = re.compile(r"(?:\|[^|\n]*){2,}\|")
 _MARKUP = re.compile(r"\*\*|__|`")
 _LEAD = re.compile(r"^(?:[-*+>#]+\s+|\d+[.)]\s+)+")
 

@@ -116,7 +116,7 @@ def _with_unit(value: float, name: str, schema: Mapping[str, Any] | None, chines
         return text
     if chinese and unit in _CHINESE_UNITS:
         return text + " " + _CHINESE_UNITS[unit]
-    return f"{text} {unit}"
+    return f"{text} {str((schema or {}).get('x-unit')).strip()}"  # as written: MW, not mw
 
 
 def format_value(

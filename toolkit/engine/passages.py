@@ -14,6 +14,7 @@ id, ``[kb/loans.md#2] (title: "Lending policy", section: "Affordability > Ratios
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -136,7 +137,7 @@ def find_passages(text: str) -> list[Passage]:
 
 def _attribute(attributes: str, name: str) -> str:
     match = re.search(_TAG_ATTRIBUTE.format(name=name), attributes)
-    return " ".join((match.group(1) or match.group(2) or "").split()) if match else ""
+    return " ".join(html.unescape(match.group(1) or match.group(2) or "").split()) if match else ""
 
 
 def _with_source(ident: str, body: str, title: str, section: str) -> Passage:
