@@ -43,7 +43,7 @@ PUMP_PARAMETERS: dict[str, Any] = {
             "efficiency": {
                 "type": "number",
                 "x-unit": "fraction",
-                "description": "Pump efficiency η = ρgQH / P.",
+                "description": "Pump efficiency η = ρgQH / P.",  # noqa: RUF001
             },
             "energy_cost": {
                 "type": "number",

@@ -53,10 +53,12 @@ PUBLIC = {
     ],
     "toolkit.tooling": [
         "OPENAI_SCHEMA_KEY",
+        "RESULT_SCHEMA_MAX_CHARS",
         "SPEC_ATTRIBUTE",
         "ToolSpec",
         "as_langchain_tools",
         "collect_tools",
+        "compact_result_schema",
         "domain_tool",
         "openai_tool_schema",
         "spec_of",

@@ -229,7 +229,11 @@ def _argument_text(outcome: ToolOutcome, chinese: bool) -> str:
             text = f"{len(value)} 项" if chinese else f"{len(value)} items"
         else:
             # As the user would write it: "6%", not the three significant digits of a result.
-            text = re.sub(r"\.0+%$", "%", format_value(name, value, schema, chinese=chinese))
+            text = re.sub(
+                r"(\.\d*?)0+%$|\.0+%$",
+                lambda m: (m.group(1) or "").rstrip(".") + "%",
+                format_value(name, value, schema, chinese=chinese),
+            )
         shown.append(f"{name} {text}")
     return ("，" if chinese else ", ").join(shown)  # noqa: RUF001
 
