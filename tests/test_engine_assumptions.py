@@ -96,7 +96,7 @@ def test_a_chinese_mention_in_the_description_counts() -> None:
 
 def test_the_argument_readers_unread_mentions_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """`Filled.unread` (parameter -> words it could not read) is taken as it comes."""
-    real = assumptions.fill_arguments
+    real = assumptions.fill_arguments  # type: ignore[attr-defined]
 
     def with_unread(schema: dict[str, Any], text: str) -> Any:
         filled = real(schema, text)
