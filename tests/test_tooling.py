@@ -161,29 +161,21 @@ def test_the_result_model_rides_along_as_x_result() -> None:
     spec = spec_of(site_survey)
     assert spec is not None and spec.result_model is Survey
     result = spec.json_schema()["parameters"]["x-result"]
-    # $defs inlined, titles dropped, `str | None` read as str, units kept.
+    # $defs inlined; titles and types dropped (values show their types); units kept.
     assert result == {
-        "type": "object",
         "description": "Readings of one site.",
         "properties": {
             "share_estimated": {
-                "type": "number",
                 "description": "Readings estimated, not read.",
                 "x-unit": "fraction",
             },
             "readings": {
-                "type": "array",
                 "description": "One row per meter.",
                 "items": {
-                    "type": "object",
                     "description": "One meter reading.",
                     "properties": {
-                        "kwh": {
-                            "type": "number",
-                            "description": "Energy since the last reading.",
-                            "x-unit": "kWh",
-                        },
-                        "note": {"type": "string", "description": "Free text."},
+                        "kwh": {"description": "Energy since the last reading.", "x-unit": "kWh"},
+                        "note": {"description": "Free text."},
                     },
                 },
             },

@@ -55,7 +55,8 @@ RESULT_SCHEMA_MAX_CHARS = 4000
 """Longest ``x-result`` (compact JSON) before nested descriptions are dropped."""
 
 F = TypeVar("F", bound=Callable[..., Any])
-_KEPT_KEYS = ("type", "description", "properties", "items", "enum", "const", "format", "anyOf")
+# No "type": a result's JSON values show their own types; the schema says what they mean.
+_KEPT_KEYS = ("description", "properties", "items", "enum", "const", "format", "anyOf")
 
 
 @dataclass(frozen=True)

@@ -190,9 +190,9 @@ def _lines(value: Any, schema: Mapping[str, Any], chinese: bool) -> list[str]:
         item_schema = properties.get(name) if isinstance(properties.get(name), dict) else {}
         assert isinstance(item_schema, dict)
         objects = isinstance(item, list) and any(isinstance(v, dict) for v in item)
-        declared_rows = (
-            isinstance(item_schema.get("items"), dict)
-            and item_schema["items"].get("type") == "object"
+        rows_schema = item_schema.get("items")
+        declared_rows = isinstance(rows_schema, dict) and (
+            rows_schema.get("type") == "object" or "properties" in rows_schema
         )
         if is_empty(item) and not (isinstance(item, list) and declared_rows):
             continue
@@ -220,8 +220,11 @@ def _argument_text(outcome: ToolOutcome, chinese: bool) -> str:
     if not isinstance(arguments, dict):
         return ""
     properties = (outcome.parameters or {}).get("properties") or {}
-    # In the tool's own parameter order (the call's JSON may have sorted its keys).
-    order = {name: index for index, name in enumerate(properties)}
+    # In the tool's own parameter order: the canonical JSON of a request sorts `properties`,
+    # but `required` is a list and keeps the order the tool declared.
+    required = [n for n in (outcome.parameters or {}).get("required") or [] if isinstance(n, str)]
+    declared = list(dict.fromkeys([*required, *properties]))
+    order = {name: index for index, name in enumerate(declared)}
     shown = []
     for name, value in sorted(arguments.items(), key=lambda kv: order.get(kv[0], len(order))):
         schema = properties.get(name) if isinstance(properties.get(name), dict) else None
