@@ -198,7 +198,8 @@ def test_a_question_outside_tools_and_documents_is_said_to_be() -> None:
         "This question is outside what my tools and documents cover. What I can do:",
         "- pump_duty: Duty point of a centrifugal pump",
     ]
-    assert "超出了" in answer_plain("巴黎天气怎么样？", passages, ["pump_duty"])  # noqa: RUF001
+    chinese = answer_plain("巴黎天气怎么样？", passages, ["pump_duty"], descriptions=descriptions)  # noqa: RUF001
+    assert "超出了" in chinese and "- pump_duty：Duty point of a centrifugal pump" in chinese  # noqa: RUF001
     assert "not a language model" in answer_plain("Hello?", [], [])
 
 

@@ -444,8 +444,9 @@ def _plain_body(
         lead = "根据检索到的资料：" if chinese else "From the documents:"  # noqa: RUF001
         return "\n".join([lead, *cited])
     if tool_names:
+        colon = "：" if chinese else ": "  # noqa: RUF001
         listing = [
-            f"- {name}: {_first_sentence(descriptions[name])}"
+            f"- {name}{colon}{_first_sentence(descriptions[name])}"
             if descriptions.get(name)
             else f"- {name}"
             for name in tool_names
