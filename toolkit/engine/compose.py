@@ -90,7 +90,7 @@ def is_chinese(text: str) -> bool:
 def _humanize(name: str) -> str:
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ").split()
     if len(words) == 1 and len(words[0]) <= 3:
-        return words[0]  # "dti", "K": an abbreviation or symbol, shown as its tool wrote it
+        return words[0]  # "kva", "K": an abbreviation or symbol, shown as its tool wrote it
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 

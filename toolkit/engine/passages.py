@@ -3,12 +3,12 @@
 Recognised forms (the common ways agents inline retrieval results):
 ``<passage id="kb-1">text</passage>`` (also document/doc/source/chunk tags),
 a JSON list of objects with an ``id`` and a ``text``/``content``/``page_content`` field,
-and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines and
+and lines starting with a bracketed id, ``[kb/pumps.md#2] text`` (continuation lines and
 paragraphs belong to the passage above, up to a Markdown heading or a question).
 
 Where a passage comes from rides along in either form: ``title``/``section`` attributes of a
 tag, ``title``/``section`` keys of a JSON object, or a source note right after a bracketed
-id, ``[kb/loans.md#2] (title: "Lending policy", section: "Affordability > Ratios") text``
+id, ``[kb/pumps.md#2] (title: "Pump guide", section: "Sizing > Head") text``
 (JSON strings, so quotes and parentheses inside a title are escaped, never ambiguous).
 """
 
