@@ -182,6 +182,12 @@ def test_sources_are_cited_by_title_and_section_never_by_id() -> None:
         ("Which documents must an applicant provide?", "Applicants are paid monthly.", False),
         ("Which documents must an applicant provide?", "Applicants provide two documents.", True),
         ("Hello?", "Hello and welcome.", False),
+        ("Will it rain in Paris this month?", "Income of 8,000 a month.", False),
+        (
+            "What paperwork is required for a mortgage?",
+            "Required documents: payslips for mortgages.",
+            True,
+        ),
     ],
 )
 def test_relevance_rule(question: str, text: str, relevant: bool) -> None:
@@ -214,6 +220,10 @@ def test_quarantined_passages_are_named_never_quoted() -> None:
             "Distributor notes",
         ),
     ]
+    titled = [
+        Passage("r1", "Two payslips; for mortgages, a valuation.", "Policy", "Required documents")
+    ]
+    assert "Two payslips" in answer_plain("What paperwork is required for a mortgage?", titled, [])
     for question, marker in (
         ("What does Fund A return?", "untrusted"),
         ("基金A收益多少？", "隔离"),  # noqa: RUF001

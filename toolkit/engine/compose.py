@@ -25,6 +25,7 @@ from toolkit.engine.passages import Passage
 from toolkit.engine.similarity import TermIndex, terms
 
 __all__ = [
+    "RELEVANCE_MIN_SHARED",
     "RELEVANCE_SHARE",
     "ToolOutcome",
     "answer_from_results",
@@ -36,7 +37,9 @@ __all__ = [
 ]
 
 RELEVANCE_SHARE = 0.5
-"""Share of the question's content terms a passage must contain to be quoted."""
+"""Share of the question's content terms that makes a passage relevant on its own."""
+RELEVANCE_MIN_SHARED = 2
+"""Content terms shared with the question that make a passage relevant whatever the share."""
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -268,20 +271,25 @@ def _content_terms(text: str) -> set[str]:
 def is_relevant(question: str, passage_text: str) -> bool:
     """Whether a passage speaks to the question, so that quoting it helps.
 
-    The rule: the passage contains at least one of the question's content terms (terms
-    after stop words, single Latin letters and asking words like "need" are dropped) and
-    at least `RELEVANCE_SHARE` of them. "What's the weather in Paris?" shares no content
-    term with a lending policy, so nothing is quoted.
+    The rule: count the question's content terms (terms after stop words, single Latin
+    letters and asking words like "need" are dropped) that the passage (with its title and
+    section, when the caller includes them) also holds; it is relevant with at least
+    `RELEVANCE_MIN_SHARED` of them, or at least one making up `RELEVANCE_SHARE` of the
+    question's terms. "What's the weather in Paris?" shares no content term with a lending
+    policy, and "Will it rain in Paris this month?" only "month": nothing is quoted.
     """
     wanted = _content_terms(question)
     if not wanted:
         return False
-    shared = wanted & _content_terms(passage_text)
-    return bool(shared) and len(shared) >= RELEVANCE_SHARE * len(wanted)
+    shared = len(wanted & _content_terms(passage_text))
+    return shared >= RELEVANCE_MIN_SHARED or (
+        shared > 0 and shared >= RELEVANCE_SHARE * len(wanted)
+    )
 
 
 def _best_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
-    relevant = [p for p in passages if is_relevant(question, p.text)]
+    # A passage's title and section say what it is about as much as its words do.
+    relevant = [p for p in passages if is_relevant(question, f"{p.title}\n{p.section}\n{p.text}")]
     if not relevant:
         return []
     question_terms = terms(question)
