@@ -126,7 +126,12 @@ def find_assumptions(
     if not isinstance(properties, Mapping) or not question.strip():
         return []
     filled = fill_arguments(dict(parameters), question)
-    unread: Mapping[str, Any] = getattr(filled, "unread", {}) or {}
+    reported = getattr(filled, "unread", None) or {}
+    # A mapping (parameter -> the words it could not read) as planned; a bare collection of
+    # names is taken too, naming the parameter itself.
+    unread: Mapping[str, Any] = (
+        reported if isinstance(reported, Mapping) else {str(n): str(n) for n in reported}
+    )
     read = set(filled.extracted) - set(filled.weak)
     asked = _content(question)
     own = {
