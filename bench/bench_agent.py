@@ -43,8 +43,8 @@ from toolkit.agent import Project, Session, load_project
 from toolkit.agent.middleware import HarnessMiddleware
 from toolkit.engine import LocalEngine, default_engine
 from toolkit.evals import EvalCase, EvalReport, run_suite
-from toolkit.evals.runner import engine_cache_bound
 from toolkit.scaffold import create_project
+from toolkit.tokens import ideal_cache_bound
 from toolkit.tokens.payload import CONTEXT_HEADER, render_context
 from toolkit.tooling import as_langchain_tools
 
@@ -321,7 +321,7 @@ def fresh_engine() -> LocalEngine:
 
 def timed(project: Project, concurrency: int, **kwargs: Any) -> tuple[float, EvalReport]:
     start = time.perf_counter()
-    report = run_suite(project, concurrency=concurrency, **kwargs)
+    report = run_suite(project, concurrency=concurrency, cache_bound=ideal_cache_bound, **kwargs)
     return time.perf_counter() - start, report
 
 
@@ -397,7 +397,7 @@ def bench_response_cache(project: Project) -> None:
 
 def layout_row(name: str, report: EvalReport, engine: LocalEngine) -> None:
     agg = report.aggregates
-    bound = engine_cache_bound(report.trace)
+    bound = ideal_cache_bound(report.trace)
     assert bound is not None
     ideal, total = bound
     # The usage the harness summed per case must be what the engine itself counted.

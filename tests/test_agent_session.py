@@ -243,3 +243,42 @@ def test_approval_requests_are_recorded_in_the_audit_log(project: Project) -> No
         if "approval_request" in line
     ]
     assert {"tool": "request_human_approval", "args": {"limit": 80000.0}} in requests
+
+
+def test_recording_transport_reaches_the_engine_through_the_token_layer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+    import types
+
+    import httpx
+
+    from toolkit.agent import RecordingTransport
+    from toolkit.tokens.endpoint import LOCAL_BASE_URL
+
+    served: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        served.append(request.url.path)
+        return httpx.Response(200, json={})
+
+    engine = types.ModuleType("toolkit.engine")
+    engine.default_engine = object  # type: ignore[attr-defined]
+    engine.LocalTransport = lambda _engine: httpx.MockTransport(handler)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "toolkit.engine", engine)
+    recorder = RecordingTransport()
+    with httpx.Client(transport=recorder) as client:
+        client.post(f"{LOCAL_BASE_URL}/chat/completions", json={"model": "m", "messages": []})
+    recorder.close()
+    assert served == ["/v1/chat/completions"]
+    assert recorder.bodies == [{"model": "m", "messages": []}]
+
+
+def test_session_context_overrides_deployment_facts_for_its_rules(project: Project) -> None:
+    text = "Please confirm the IBAN DE89 3704 0044 0532 0130 00 is well formed."
+    abroad = Session(project, context={"customer_region": "cn", "endpoint_region": "eu"})
+    (blocked,) = abroad.ask(text).tool_calls
+    assert blocked.status == "blocked"
+    home = Session(project, context={"customer_region": "cn", "endpoint_region": "cn"})
+    (executed,) = home.ask(text).tool_calls
+    assert executed.status == "executed"

@@ -139,7 +139,11 @@ def test_arrays_of_objects_through_refs_and_dates() -> None:
                         "customer_id": {"type": "string", "description": "Customer identifier."},
                         "date": {"type": "string", "format": "date"},
                         "amount": {"type": "number", "x-unit": "currency"},
-                        "type": {"type": "string", "enum": ["wire", "cash"]},
+                        "type": {
+                            "type": "string",
+                            "enum": ["wire", "cash"],
+                            "description": "Instrument: wire (电汇) or cash (现金).",
+                        },
                     },
                     ["customer_id", "date", "amount", "type"],
                 )
@@ -232,8 +236,10 @@ def test_defaults_and_fallbacks_are_not_extracted() -> None:
         ["value", "kind", "strict"],
     )
     filled = fill_arguments(schema, "Check account 12345678")
-    assert filled.arguments == {"value": "12345678", "kind": "iban", "strict": True}
-    assert sorted(filled.defaulted) == ["kind", "strict"]
+    # A required enum nobody named is missing (asked for), never its first value.
+    assert filled.arguments == {"value": "12345678", "strict": True}
+    assert filled.missing == ["kind"]
+    assert sorted(filled.defaulted) == ["strict"]
     assert filled.extracted == ["value"]
     start, end = filled.spans[0]
     assert "Check account 12345678"[start:end] == "12345678"
@@ -258,7 +264,11 @@ def test_array_items_do_not_take_digits_of_an_identifier(text: str) -> None:
                         "customer_id": {"type": "string", "description": "Customer identifier."},
                         "date": {"type": "string", "format": "date"},
                         "amount": {"type": "number"},
-                        "type": {"type": "string", "enum": ["wire", "cash"]},
+                        "type": {
+                            "type": "string",
+                            "enum": ["wire", "cash"],
+                            "description": "Instrument: wire (电汇) or cash (现金).",
+                        },
                     },
                     ["customer_id", "date", "amount", "type"],
                 )

@@ -226,7 +226,7 @@ def test_quarantined_passages_are_named_never_quoted() -> None:
     assert "Two payslips" in answer_plain("What paperwork is required for a mortgage?", titled, [])
     for question, marker in (
         ("What does Fund A return?", "untrusted"),
-        ("基金A收益多少？", "隔离"),  # noqa: RUF001
+        ("Fund A 的收益是多少？", "隔离"),  # noqa: RUF001
     ):
         answer = answer_plain(question, passages, [])
         assert "Distributor notes" in answer and marker in answer

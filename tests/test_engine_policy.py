@@ -78,6 +78,9 @@ TOOLS = [
             "segment": {
                 "type": "string",
                 "enum": ["corporate", "mortgage", "qrre", "other_retail"],
+                # Chinese names come from the schema, as a pack writes them.
+                "description": "Asset class: corporate (企业), mortgage (住房按揭), "
+                "qrre (信用卡) or other_retail (其他零售).",
             },
             "maturity": {
                 "type": "number",
@@ -111,7 +114,7 @@ TOOLS = [
                 "type": "integer",
                 "minimum": 0,
                 "x-unit": "days",
-                "description": "Days past due.",
+                "description": "Days past due (逾期天数).",
             },
             "credit_impaired": {"type": "boolean", "default": False},
             "pd_ratio": {

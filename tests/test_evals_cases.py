@@ -175,3 +175,16 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def test_shipped_template_cases_are_valid(cases_file: Path) -> None:
     suite = EvalSuite.load(cases_file)
     assert len(suite) > 0
+
+
+def test_a_case_may_set_deployment_context(tmp_path: Path) -> None:
+    text = (
+        "cases:\n  - id: abroad\n    request: Check this IBAN.\n"
+        "    context: {customer_region: cn, endpoint_region: eu, audited: true}\n"
+    )
+    case = EvalSuite.load(write(tmp_path, text)).cases[0]
+    assert case.context == {"customer_region": "cn", "endpoint_region": "eu", "audited": True}
+    nested = text.replace("audited: true", "audited: {deep: 1}")
+    with pytest.raises(EvalCaseError) as err:
+        EvalSuite.load(write(tmp_path, nested))
+    assert err.value.field.startswith("context")

@@ -152,3 +152,26 @@ def test_not_a_project(tmp_path: Path, sessions: list[dict[str, Any]]) -> None:
     result = invoke(str(tmp_path))
     assert result.exit_code == 1
     assert "toolkit.yaml" in str(result.exception)
+
+
+def test_eval_injects_the_token_layer_cache_bound(
+    tmp_path: Path, sessions: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `toolkit eval` measures cache efficiency against the bound `toolkit.tokens` computes
+    # with the embedded engine's tokens; the evaluation runner itself never imports the engine.
+    seen: list[list[dict[str, Any]]] = []
+
+    def ideal_cache_bound(bodies: Any) -> tuple[int, int]:
+        seen.append(list(bodies))
+        return 100, 200
+
+    monkeypatch.setattr("toolkit.tokens.ideal_cache_bound", ideal_cache_bound)
+    project = write_project(tmp_path / "p", cases=CASES, rules=RULES)
+    result = invoke(str(project), "--concurrency", "1")
+    assert result.exit_code == 0, result.output
+    assert [[b["messages"][0]["content"] for b in bodies] for bodies in seen] == [
+        ["say hello", "say bye"]
+    ]
+    data = json.loads((project / "reports" / "report.json").read_text(encoding="utf-8"))
+    assert data["aggregates"]["ideal_hit_tokens"] == 100
+    assert data["aggregates"]["cache_efficiency"] == 0.0  # the stand-in reports no cached tokens

@@ -31,7 +31,6 @@ PUBLIC = [
     "citations",
     "compare_reports",
     "comparison_lines",
-    "engine_cache_bound",
     "load_report",
     "load_rules",
     "render_html",

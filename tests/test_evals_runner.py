@@ -9,7 +9,7 @@ import pytest
 
 from toolkit import __version__
 from toolkit.errors import UsageError
-from toolkit.evals import EvalCase, engine_cache_bound, run_suite
+from toolkit.evals import EvalCase, run_suite
 from toolkit.evals._result import AgentResult
 from toolkit.evals.summary import percentile
 from toolkit.evals.testing import ScriptedAsk, write_project
@@ -248,33 +248,12 @@ def test_bad_arguments(project: Path, concurrency: int, repeats: int) -> None:
         run_suite(project, ask=ScriptedAsk(GOOD), concurrency=concurrency, repeats=repeats)
 
 
-def test_engine_cache_bound_uses_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: dict[str, Any] = {}
-    engine = types.ModuleType("toolkit.engine")
-
-    def prompt_token_ids(payload: dict[str, Any]) -> list[int]:
-        return [len(m["content"]) for m in payload["messages"]] * 20
-
-    def ideal_hits(
-        trace: list[list[int]], block_size: int = 16, salts: list[str | None] | None = None
-    ) -> tuple[int, int]:
-        calls["trace"], calls["salts"] = trace, salts
-        return 16, 40
-
-    engine.prompt_token_ids = prompt_token_ids  # type: ignore[attr-defined]
-    engine.ideal_hits = ideal_hits  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "toolkit.engine", engine)
-    assert engine_cache_bound([body("ab"), body("abc")]) == (16, 40)
-    assert calls["trace"] == [[2] * 20, [3] * 20]
-    assert calls["salts"] is None
-    salted = {**body("ab"), "cache_salt": "tenant-a"}
-    engine_cache_bound([salted, body("ab")])
-    assert calls["salts"] == ["tenant-a", None]
-
-
-def test_engine_cache_bound_without_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "toolkit.engine", None)
-    assert engine_cache_bound([body("x")]) is None
+def test_no_cache_bound_no_efficiency(project: Path) -> None:
+    # Evaluation does not tokenize: without an injected bound there is no ideal to compare with.
+    report = run_suite(project, ask=ScriptedAsk(GOOD), concurrency=1)
+    agg = report.aggregates
+    assert agg.cached_tokens == 700 and agg.cache_hit_rate == pytest.approx(700 / 1600)
+    assert agg.ideal_hit_tokens is None and agg.cache_efficiency is None
 
 
 def test_harness_is_used_without_ask(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:

@@ -264,6 +264,7 @@ def eval_command(
 
     from toolkit.evals.command import evaluate_project
     from toolkit.evals.console import print_summary
+    from toolkit.tokens import ideal_cache_bound
 
     console = Console(highlight=False)
     with Progress(
@@ -279,6 +280,7 @@ def eval_command(
             model=model,
             compare=compare,
             response_cache=response_cache,
+            cache_bound=ideal_cache_bound,
             on_start=lambda total: progress.update(task, total=total),
             on_result=lambda _result: progress.advance(task),
         )

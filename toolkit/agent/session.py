@@ -13,7 +13,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -29,35 +29,31 @@ if TYPE_CHECKING:
 
 __all__ = ["RecordingTransport", "Session"]
 
-_LOCAL_HOST = "local.engine"
-
 
 class RecordingTransport(httpx.BaseTransport):
     """Keeps the exact JSON body of every chat request, then forwards it.
 
-    Requests for the embedded engine go to its in-process transport (the same
-    request/response code path as HTTP); others go to the network.
+    Without an inner transport, requests go where their URL points
+    (`toolkit.tokens.EndpointTransport`): the ``local`` endpoint to the embedded
+    engine in-process (the same request/response code path as HTTP), others to
+    the network. The agent never imports the engine itself.
     """
 
     def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
         self._inner = inner
-        self._local: httpx.BaseTransport | None = None
-        self._remote: httpx.BaseTransport | None = None
+        self._endpoints: httpx.BaseTransport | None = None
         self._lock = threading.Lock()
         self.bodies: list[dict[str, Any]] = []
 
-    def _route(self, request: httpx.Request) -> httpx.BaseTransport:
+    def _route(self) -> httpx.BaseTransport:
         if self._inner is not None:
             return self._inner
-        if request.url.host == _LOCAL_HOST:
-            if self._local is None:
-                from toolkit.engine import LocalTransport, default_engine
+        with self._lock:
+            if self._endpoints is None:
+                from toolkit.tokens import EndpointTransport
 
-                self._local = LocalTransport(default_engine())
-            return self._local
-        if self._remote is None:
-            self._remote = httpx.HTTPTransport()
-        return self._remote
+                self._endpoints = EndpointTransport()
+            return self._endpoints
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Record the body (chat completions only) and forward the request."""
@@ -69,13 +65,12 @@ class RecordingTransport(httpx.BaseTransport):
             if isinstance(body, dict):
                 with self._lock:
                     self.bodies.append(body)
-        return self._route(request).handle_request(request)
+        return self._route().handle_request(request)
 
     def close(self) -> None:
         """Close the transports this one opened."""
-        for transport in (self._local, self._remote):
-            if transport is not None:
-                transport.close()
+        if self._endpoints is not None:
+            self._endpoints.close()
 
 
 def _endpoints(project: Project, override: EndpointConfig | None) -> list[Any]:
@@ -101,6 +96,8 @@ class Session:
         transport: An httpx transport for every token-service call (tests).
         response_cache: Use the project's response cache (exact repeats cost nothing).
         retrieve: Search the knowledge store each turn.
+        context: Deployment facts for this session's rules (``ctx.<name>``), over the
+            project's ``compliance.context``.
     """
 
     def __init__(
@@ -113,6 +110,7 @@ class Session:
         transport: httpx.BaseTransport | None = None,
         response_cache: bool = True,
         retrieve: bool = True,
+        context: Mapping[str, str | int | float | bool] | None = None,
     ) -> None:
         from langchain.agents import create_agent
 
@@ -133,7 +131,7 @@ class Session:
             role=self.role,
             audit=self._audit,
             write_tools=[s.name for s in self._specs if s.write],
-            context=compliance.context or None,
+            context={**compliance.context, **(context or {})} or None,
             session=self.session_id,
         )
         self._harness = HarnessMiddleware()

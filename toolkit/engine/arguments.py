@@ -283,10 +283,9 @@ def fill_arguments(
             if default is not None:
                 result.arguments[name] = default
                 result.defaulted.append(name)
-            elif prop.get("enum"):
-                result.arguments[name] = prop["enum"][0]
-                result.defaulted.append(name)
             else:
+                # A required enum nobody named is asked for, never guessed (its first
+                # value would be a silently wrong answer).
                 result.missing.append(name)
     ordered = {name: result.arguments[name] for name in properties if name in result.arguments}
     result.arguments = ordered
@@ -325,7 +324,7 @@ def _other_value(
 ) -> Any:
     kind = _schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
-        return enum_choice(text, prop["enum"])
+        return enum_choice(text, prop["enum"], str(prop.get("description", "")))
     if kind == "boolean":
         return boolean_mention(work, name, prop)
     if kind == "object":
@@ -352,7 +351,8 @@ def _array_items(
         found = [v for v in values if v is not None][:_MAX_ARRAY_ITEMS]
         return found or None
     if kind == "string" and "enum" in items:
-        chosen = [v for v in items["enum"] if enum_choice(text, [v]) is not None]
+        description = str(items.get("description", ""))
+        chosen = [v for v in items["enum"] if enum_choice(text, [v], description) is not None]
         return chosen or None
     if kind != "object":
         return None

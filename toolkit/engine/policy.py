@@ -41,6 +41,7 @@ STRONG_THRESHOLD = 0.3
 NO_ARGUMENT_THRESHOLD = 0.5
 RELATIVE_THRESHOLD = 0.8
 MAX_CALLS = 4
+COVERAGE_WEIGHT = 0.5
 _SEGMENT_END = re.compile(r"(?<=[?!;。？！；])\s*|(?<=\.)\s+")  # noqa: RUF001
 _CLAUSE_END = re.compile(
     r"(?<=[?!;。？！；，、])\s*|(?<=[.,])\s+|\s+(?:and|or)\s+|(?:以及|和|及|或)",  # noqa: RUF001
@@ -69,27 +70,65 @@ def split_examples(description: str) -> tuple[str, list[str]]:
 
 
 def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, ToolSpec]]:
-    """Tools by similarity to the question, best first (ties keep request order)."""
+    """Tools by similarity to the question, best first (ties keep request order).
+
+    Each tool is one document: its name (twice), description, parameter names and
+    descriptions, and its `Examples:` line. The score is the mean of two views: the TF-IDF
+    cosine of question and document, and the share of the question's terms (IDF-weighted;
+    terms no tool knows count in full) that the document contains. The second view favours
+    the tool that explains most of the question over one that merely shares a few common
+    words with a short example.
+    """
     if not tools:
         return []
     documents: list[list[str]] = []
-    parts: list[tuple[list[str], list[list[str]]]] = []
     for tool in tools:
         text, examples = split_examples(tool.description)
         base = _rank_terms(tool.name) * 2 + _rank_terms(text) + _parameter_terms(tool)
-        example_terms = [_rank_terms(example) for example in examples]
-        parts.append((base, example_terms))
-        documents.append(base + [t for ex in example_terms for t in ex])
+        documents.append(base + [t for example in examples for t in _rank_terms(example)])
     index = TermIndex(documents)
-    query = index.vector(_rank_terms(question))
+    asked = _rank_terms(question)
+    query = index.vector(asked)
+    weights = {term: index.idf(term) for term in set(asked)}
+    total = sum(weights.values())
     scored = []
-    for order, (tool, (base, example_list)) in enumerate(zip(tools, parts, strict=True)):
-        score = TermIndex.cosine(query, index.vector(base))
-        for example in example_list:
-            score = max(score, TermIndex.cosine(query, index.vector(example)))
-        scored.append((score, order, tool))
+    for order, (tool, document) in enumerate(zip(tools, documents, strict=True)):
+        present = set(document)
+        coverage = (
+            sum(w for term, w in weights.items() if term in present) / total if total else 0.0
+        )
+        cosine = TermIndex.cosine(query, index.vector(document))
+        scored.append((COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * cosine, order, tool))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(score, tool) for score, _, tool in scored]
+
+
+def _rank_by_parts(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, ToolSpec]]:
+    """Rank on the whole question and on each of its clauses.
+
+    A question in several parts ("payment on this loan, and is it affordable on my
+    income?") matches each part's tool best within that part, where the whole question
+    dilutes both. Within each clause whose best match passes `ABSOLUTE_THRESHOLD`, scores
+    are scaled so the clause's best tool ties with the best tool of the whole question;
+    a tool keeps its highest scaled score (ties: the whole question's order).
+    """
+    whole = rank_tools(question, tools)
+    # Clauses too short to name a task ("30 years", "6%") would match any tool's examples.
+    clauses = [c for c in segments(question, clauses=True) if len(set(_rank_terms(c))) >= 3]
+    if len(clauses) < 2 or not whole:
+        return whole
+    top = whole[0][0]
+    best = {tool.name: score for score, tool in whole}
+    for clause in clauses:
+        ranked = rank_tools(clause, tools)
+        clause_best = ranked[0][0] if ranked else 0.0
+        if clause_best < ABSOLUTE_THRESHOLD:
+            continue
+        for score, tool in ranked:
+            best[tool.name] = max(best[tool.name], score * max(top, clause_best) / clause_best)
+    order = {tool.name: index for index, (_, tool) in enumerate(whole)}
+    ranked_tools = sorted(tools, key=lambda tool: (-round(best[tool.name], 9), order[tool.name]))
+    return [(best[tool.name], tool) for tool in ranked_tools]
 
 
 def segments(text: str, *, clauses: bool = False) -> list[str]:
@@ -279,7 +318,7 @@ def decide(request: ChatRequest) -> Decision:
         return Decision(
             content=answer_plain(question, passages, tool_names, descriptions=descriptions)
         )
-    ranked = rank_tools(question, request.tools)
+    ranked = _rank_by_parts(question, request.tools)
     forced = (
         request.tool_choice.removeprefix("function:")
         if request.tool_choice.startswith("function:")

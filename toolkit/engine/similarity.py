@@ -1,9 +1,10 @@
 """Bag-of-terms similarity for picking tools, in English and Chinese.
 
 Terms are lower-cased English words (snake_case and camelCase split, a light plural
-stemmer, stop words dropped) and Chinese character bigrams. A small glossary adds the
-English term for common Chinese domain words, so a Chinese request can match an English
-tool description. Scores are TF-IDF cosines with IDF over the request's own tools.
+stemmer, stop words dropped) and Chinese character bigrams. A small glossary of general
+words (asking, computing, quantity names) adds their English term, so a Chinese request
+can match an English tool description; domain words come only from the tools' own texts.
+Scores are TF-IDF cosines with IDF over the request's own tools.
 """
 
 from __future__ import annotations
@@ -103,103 +104,60 @@ _STOP = frozenset(
         "it",
     ]
 )
+# General Chinese words any bilingual model knows: verbs of asking and computing, quantity
+# names of SI units, money and time. Domain terms (a pack's tools, parameters, jargon) are
+# never listed here: a pack teaches them through its own tool and parameter descriptions.
 _GLOSSARY_TEXT = """
-贷款 loan
-借款 loan
-按揭 mortgage
-房贷 mortgage loan
-月供 monthly payment
-每月 monthly
-还款 payment repayment
-利率 rate interest
-年利率 annual rate
-利息 interest
-本金 principal
-期限 term
-收入 income
-债务 debt
-负债 debt
-负债收入比 dti debt income ratio
-资本 capital
-违约 default
-概率 probability
-敞口 exposure
-风险 risk
-权重 weight
-企业 corporate
-公司 corporate
-零售 retail
-住房 mortgage
-信用卡 card revolving
-账户 account
-账号 account
-卡号 card number
-银行卡 card
+计算 calculate
+算一下 calculate
+是否 whether
+检查 check
 校验 validate check
 验证 validate verify
-交易 transaction
-存款 deposit
-现金 cash
-拆分 structuring split
-申报 report
-审批 approval
-人工 human
-批准 approve
-阶段 stage
-逾期 past due days
-减值 impaired impairment
-计算 calculate
-摊销 amortization
-变压器 transformer
-负荷 load
-发电 generation dispatch
-调度 dispatch
-电网 grid
-温度 temperature
-油中 oil
-气体 gas
-溶解 dissolved
-故障 fault
-功率 power
-电压 voltage
-电流 current
-安全 safety
-等级 level
-严重 severity
-暴露 exposure
-可控 controllability
+核对 check verify
+判断 determine
+确定 determine
+评估 assess
+分析 analyze
+预测 forecast predict
+列出 list
+查询 look up
+最大 max maximum
+最小 min minimum
+上限 max limit
+下限 min limit
 现有 existing
 已有 existing
 新增 new
-最大 max
-上限 max limit
-额度 limit credit
-提高 raise increase
-客户 customer
-存入 deposit
-收益 return yield
-基金 fund
-回报 return
-材料 documents
-文件 documents
-质量 quality
-控制 control
-限值 limit
-控制限 control limit
-缺陷 defect
-生产 production
-设备 equipment
-维护 maintenance
-效率 efficiency
-能耗 energy consumption
-电池 battery
-车辆 vehicle
-汽车 vehicle car
-召回 recall
-里程 mileage
+总计 total
+合计 total
+总价 total price
 成本 cost
 价格 price
-总价 total price
+费用 cost fee
+金额 amount
+数量 quantity count
+比例 ratio share
+比率 ratio
+百分比 percent
+平均 average mean
+每月 monthly
+每年 annual yearly
+每天 daily
+每小时 hourly
+时间 time
+日期 date
+温度 temperature
+功率 power
+电压 voltage
+电流 current
+速度 speed
+距离 distance
+重量 weight
+面积 area
+体积 volume
+压力 pressure
+频率 frequency
 """
 _GLOSSARY = {
     line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in _GLOSSARY_TEXT.strip().splitlines()
@@ -260,6 +218,10 @@ class TermIndex:
             for term, df in sorted(document_frequency.items())
         }
         self._default_idf = math.log((total + 1) / 0.5) + 1.0
+
+    def idf(self, term: str) -> float:
+        """The term's inverse document frequency (the highest for a term no document has)."""
+        return self._idf.get(term, self._default_idf)
 
     def vector(self, words: Iterable[str]) -> dict[str, float]:
         """Sub-linear TF times IDF; unknown terms get the highest IDF (they dilute)."""

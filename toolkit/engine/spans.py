@@ -11,16 +11,62 @@ from typing import Any
 
 from toolkit.engine.similarity import terms
 
-__all__ = ["boolean_mention", "enum_choice", "identifier", "json_literal", "pattern_match"]
+__all__ = [
+    "boolean_mention",
+    "enum_aliases",
+    "enum_choice",
+    "identifier",
+    "json_literal",
+    "pattern_match",
+]
 
 _MASK_CHARS = frozenset("*•●")
 _NEGATIONS = ("not ", "no ", "non-", "non ", "without ", "未", "没有", "无", "非", "不")
 
 
-def enum_choice(text: str, values: list[Any]) -> Any:
-    """The enum value the text mentions best (exact label, spaced label, then words)."""
+_ALIAS_GROUP = r"\s*[(（]([^()（）]{1,120})[)）]"  # noqa: RUF001
+_ALIAS_SPLIT = re.compile(r"\s*(?:[,，、/;；]|\bor\b)\s*")  # noqa: RUF001
+
+
+def enum_aliases(description: str, values: list[Any]) -> dict[int, list[str]]:
+    """Other names of enum values, as a schema's description gives them in parentheses.
+
+    "Asset class: corporate (企业, company), other_retail (其他零售)" names
+    `corporate` also 企业 and company. The reverse form, "其他零售 (other_retail)", counts
+    too. Only what the description says is used: no vocabulary of our own.
+    """
+    found: dict[int, list[str]] = {}
+    for index, value in enumerate(values):
+        label = re.escape(str(value))
+        after = re.finditer(r"(?<![\w-])" + label + r"(?![\w-])" + _ALIAS_GROUP, description)
+        aliases = [
+            alias
+            for match in after
+            for alias in _ALIAS_SPLIT.split(match.group(1))
+            if alias and alias.lower() != str(value).lower()
+        ]
+        before = re.finditer(
+            r"([^\s,，、;；:：()（）][^,，、;；:：()（）]{0,40}?)\s*[(（]\s*"  # noqa: RUF001
+            + label
+            + r"\s*[)）]",  # noqa: RUF001
+            description,
+        )
+        aliases.extend(match.group(1).strip() for match in before)
+        if aliases:
+            found[index] = aliases
+    return found
+
+
+def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
+    """The enum value the text mentions best (exact label, spaced label, alias, then words).
+
+    Aliases are the other names the property's `description` gives a value
+    (`enum_aliases`).
+    """
     lowered = text.lower()
+    spaced = lowered.replace("_", " ").replace("-", " ")
     text_terms = set(terms(text))
+    aliases = enum_aliases(description, values) if description else {}
     best: tuple[float, int] | None = None
     for index, value in enumerate(values):
         label = str(value)
@@ -28,8 +74,10 @@ def enum_choice(text: str, values: list[Any]) -> Any:
         score = 0.0
         if re.search(r"(?<![a-z0-9])" + re.escape(label.lower()) + r"(?![a-z0-9])", lowered):
             score = 3.0
-        elif phrase and phrase in lowered.replace("_", " ").replace("-", " "):
+        elif phrase and phrase in spaced:
             score = 2.5
+        elif any(_mentions(spaced, alias) for alias in aliases.get(index, [])):
+            score = 2.0
         else:
             words = set(terms(label))
             if words:
@@ -37,6 +85,18 @@ def enum_choice(text: str, values: list[Any]) -> Any:
         if score > 0 and (best is None or score > best[0]):
             best = (score, index)
     return values[best[1]] if best is not None else None
+
+
+def _mentions(spaced_text: str, alias: str) -> bool:
+    phrase = alias.lower().replace("_", " ").replace("-", " ").strip()
+    if not phrase:
+        return False
+    if phrase.isascii():
+        return (
+            re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", spaced_text)
+            is not None
+        )
+    return phrase in spaced_text
 
 
 def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
@@ -51,6 +111,8 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
         for j in range(i, min(i + 12, len(chunks))):
             if j > i and text[chunks[j - 1].end() : chunks[j].start()] not in (" ", "-"):
                 break
+            if _continues(text, chunks, i, j):
+                continue
             span_text = text[chunks[i].start() : chunks[j].end()]
             for candidate in (span_text, re.sub(r"[\s-]", "", span_text)):
                 if compiled.fullmatch(candidate) and (
@@ -58,6 +120,25 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
                 ):
                     best = (candidate, chunks[i].start(), chunks[j].end())
     return best
+
+
+def _continues(text: str, chunks: list[re.Match[str]], first: int, last: int) -> bool:
+    """True when digits run on past the span ("1111 1111" inside a 16-digit card number).
+
+    A value cut out of a longer number is not that value: a pattern must match a whole
+    group of digit chunks joined by single spaces or dashes.
+    """
+
+    def joined(left: int, right: int) -> bool:
+        return (
+            text[chunks[left].end() : chunks[right].start()] in (" ", "-")
+            and chunks[left].group(0)[-1:].isdigit()
+            and chunks[right].group(0)[:1].isdigit()
+        )
+
+    return (first > 0 and joined(first - 1, first)) or (
+        last + 1 < len(chunks) and joined(last, last + 1)
+    )
 
 
 def identifier(text: str, name: str) -> tuple[str, int, int] | None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from toolkit.evals.junit import render_junit
     from toolkit.evals.report import load_report, report_json, write_reports, write_trace
     from toolkit.evals.rules import RuleInfo, citations, load_rules
-    from toolkit.evals.runner import AskFn, engine_cache_bound, run_suite
+    from toolkit.evals.runner import AskFn, run_suite
     from toolkit.evals.scoring import CaseResult, Failure, Violation, score_case
     from toolkit.evals.summary import (
         SCHEMA_VERSION,
@@ -65,7 +65,6 @@ __all__ = [
     "citations",
     "compare_reports",
     "comparison_lines",
-    "engine_cache_bound",
     "load_report",
     "load_rules",
     "render_html",
@@ -101,7 +100,6 @@ _WHERE = {
     "citations": "toolkit.evals.rules",
     "compare_reports": "toolkit.evals.compare",
     "comparison_lines": "toolkit.evals.compare",
-    "engine_cache_bound": "toolkit.evals.runner",
     "load_report": "toolkit.evals.report",
     "load_rules": "toolkit.evals.rules",
     "render_html": "toolkit.evals.html",

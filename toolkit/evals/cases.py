@@ -176,6 +176,8 @@ class EvalCase(_Strict):
     expect: Expectation = Field(default_factory=Expectation)
     tags: list[str] = Field(default_factory=list)
     repeats: int | None = Field(default=None, ge=1, le=100)
+    context: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    """Deployment facts for this case (``ctx.<name>`` in rules), over ``compliance.context``."""
 
     @field_validator("request")
     @classmethod

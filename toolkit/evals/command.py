@@ -58,7 +58,8 @@ def evaluate_project(
         model: Use this model id.
         compare: An earlier ``report.json``; deltas are recorded in the new report.
         ask: Answers a case instead of the agent harness (tests).
-        cache_bound: The ideal prefix-cache bound function (tests).
+        cache_bound: The ideal prefix-cache bound of the run's trace (the CLI passes
+            `toolkit.tokens.ideal_cache_bound`); without it, cache efficiency is not reported.
         on_start: Called once with the number of case runs about to start.
         on_result: Called after each case run.
         response_cache: Answer exact repeats from the response cache (zero billed tokens).

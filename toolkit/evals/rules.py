@@ -5,8 +5,8 @@ each rule's ``id``, ``kind``, ``regulation``, optional ``roles`` and ``params``.
 The params evaluation checks, per kind (the compliance rule-pack reference):
 
 - ``phrase``: ``phrases``, ``patterns``, ``unless``;
-- ``pii``: ``entities`` (default: all; ``card_pan`` and ``iban`` are checked by
-  checksum), ``unmask_roles``;
+- ``pii``: ``entities`` (default: all built-in ones, each checked as
+  `toolkit.evals.pii` describes), ``unmask_roles``;
 - ``disclaimer``: ``topics``, ``patterns``, ``text``;
 - ``tool_permission``: ``tools``, ``allow``, ``deny``, ``write_tools``, ``reads``,
   ``always_allow``, ``deny_writes``;
@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from toolkit.errors import ConfigError
+from toolkit.evals.pii import PII_ENTITIES
 from toolkit.evals.textmatch import Wording
 from toolkit.yamlfile import config_error, read_yaml
 
@@ -32,8 +33,6 @@ __all__ = ["APPROVAL_TOOL", "RuleInfo", "citations", "load_rules"]
 
 APPROVAL_TOOL = "request_human_approval"
 """The harness's escalation tool: calling it records an approval request."""
-
-_ALL_PII = ("card_pan", "iban", "cn_resident_id", "vin", "email", "phone")
 
 
 def _globs(name: str, patterns: Sequence[str]) -> bool:
@@ -96,7 +95,7 @@ class RuleInfo(BaseModel):
         """Entities a ``pii`` rule keeps masked for ``role`` (none for its unmask roles)."""
         if self.kind != "pii" or (role is not None and role in self._strings("unmask_roles")):
             return []
-        return self._strings("entities", _ALL_PII)
+        return self._strings("entities", PII_ENTITIES)
 
     def tool_denial(self, name: str, role: str | None, write_tools: Collection[str]) -> str | None:
         """Why a ``tool_permission`` rule forbids ``role`` to run ``name`` (None: it does not).

@@ -24,32 +24,18 @@ from toolkit.evals.rules import RuleInfo, citations, load_rules
 from toolkit.evals.scoring import CaseResult, error_result, score_case
 from toolkit.evals.summary import CaseSummary, EvalReport, RunInfo, aggregate
 
-__all__ = ["AskFn", "CacheBoundFn", "engine_cache_bound", "run_suite"]
+__all__ = ["AskFn", "CacheBoundFn", "run_suite"]
 
 AskFn = Callable[[EvalCase], AgentResultLike]
 """Answer one case: the harness (a fresh `Session` per case) or a test double."""
 
 CacheBoundFn = Callable[[Sequence[dict[str, Any]]], tuple[int, int] | None]
-"""Request bodies in execution order -> (ideal hit tokens, prompt tokens), or None."""
+"""Request bodies in execution order -> (ideal hit tokens, prompt tokens), or None.
 
-
-def engine_cache_bound(bodies: Sequence[dict[str, Any]]) -> tuple[int, int] | None:
-    """The ideal prefix-cache bound of ``bodies`` from `toolkit.engine` (None if unavailable)."""
-    try:
-        from toolkit.engine import (  # type: ignore[import-untyped,import-not-found,attr-defined,unused-ignore]
-            ideal_hits,
-            prompt_token_ids,
-        )
-    except ImportError:
-        return None
-    trace = [prompt_token_ids(dict(body)) for body in bodies]
-    salts = [body.get("cache_salt") for body in bodies]
-    # A cache_salt isolates a request's blocks (vLLM extra keys); the bound must honour it.
-    if any(salt is not None for salt in salts):
-        hits, total = ideal_hits(trace, salts=salts)
-    else:
-        hits, total = ideal_hits(trace)
-    return int(hits), int(total)
+Evaluation does not tokenize: the caller injects the bound, measured in the tokens the
+endpoint reports (`toolkit eval` passes `toolkit.tokens.ideal_cache_bound`, the embedded
+engine's tokenizer).
+"""
 
 
 @dataclass
@@ -99,6 +85,7 @@ def _harness_ask(project: _Project, endpoint: Any, response_cache: bool) -> AskF
             role=case.role or default_role,
             endpoint=endpoint,
             response_cache=response_cache,
+            context=case.context or None,
         )
         try:
             result: AgentResultLike = session.ask(case.request)
@@ -161,8 +148,8 @@ def run_suite(
         ask: Answers one case instead of the harness (tests, benches).
         suite: The cases; default: the project's ``evaluation.cases`` file.
         rules: The rule pack; default: the project's ``compliance.rules`` file.
-        cache_bound: Computes the ideal prefix-cache bound of the trace; default:
-            `engine_cache_bound`.
+        cache_bound: Computes the ideal prefix-cache bound of the trace (e.g.
+            `toolkit.tokens.ideal_cache_bound`); without it, cache efficiency is not reported.
         on_result: Called (from worker threads, serialised) after each case run.
         extra_covered: Rule ids covered by tests rather than cases.
         response_cache: Let the harness answer exact repeats from the response cache (off by
@@ -239,7 +226,7 @@ def run_suite(
 
     ordered = sorted(done.values(), key=lambda item: item[0])
     bodies = [body for _, _, trace in ordered for body in trace]
-    bound = (cache_bound or engine_cache_bound)(bodies) if bodies else None
+    bound = cache_bound(bodies) if cache_bound is not None and bodies else None
     summaries = [
         CaseSummary(
             case_id=case.id,

@@ -24,6 +24,7 @@ from toolkit.tokens.client import AsyncTokenClient, TokenClient
 from toolkit.tokens.endpoint import Endpoint
 from toolkit.tokens.faults import RetryPolicy
 from toolkit.tokens.ledger import Ledger, LedgerRow, Totals
+from toolkit.tokens.local import EndpointTransport, ideal_cache_bound, local_transport
 from toolkit.tokens.payload import build_core_payload, tool_message
 from toolkit.tokens.pricing import ModelPrice, PriceTable
 from toolkit.tokens.response_cache import ResponseCache, ResponseCacheWarning
@@ -40,6 +41,7 @@ __all__ = [
     "ChatResult",
     "CircuitBreaker",
     "Endpoint",
+    "EndpointTransport",
     "EndpointUnavailableError",
     "Ledger",
     "LedgerRow",
@@ -64,6 +66,8 @@ __all__ = [
     "build_core_payload",
     "canonical_dumps",
     "encode_body",
+    "ideal_cache_bound",
+    "local_transport",
     "normalize_usage",
     "tenant_salt",
     "tool_message",

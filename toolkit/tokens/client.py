@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Unpack
@@ -11,36 +10,17 @@ from typing import Any, Unpack
 import httpx
 
 from toolkit.errors import (
-    EndpointUnavailableError,
     RequestRejectedError,
     TokenServiceError,
 )
 from toolkit.tokens.base import BaseTokenClient, ClientOptions, Prepared, RetryAttempt
 from toolkit.tokens.endpoint import Endpoint
+from toolkit.tokens.local import local_transport
 from toolkit.tokens.plan import AttemptPlan
 from toolkit.tokens.results import ChatResult, StreamEvent
 from toolkit.tokens.sse import StreamAccumulator
 
 __all__ = ["AsyncTokenClient", "TokenClient"]
-
-
-def local_transport() -> Any:
-    """The embedded engine's transport (``toolkit.engine``, imported lazily).
-
-    Raises:
-        EndpointUnavailableError: The embedded engine is not installed.
-    """
-    try:
-        engine = importlib.import_module("toolkit.engine")
-        return engine.LocalTransport(engine.default_engine())
-    except (ImportError, AttributeError) as exc:
-        raise EndpointUnavailableError(
-            endpoints="local",
-            problem=(
-                f"the embedded engine (toolkit.engine) is not available ({exc}); install a "
-                "toolkit build that includes it, or point the endpoint at an HTTP server"
-            ),
-        ) from exc
 
 
 class TokenClient(BaseTokenClient):

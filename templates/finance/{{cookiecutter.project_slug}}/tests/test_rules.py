@@ -129,8 +129,16 @@ def test_prc_records_stay_in_region(rules: RuleSet) -> None:
 
 @pytest.mark.toolkit_rules("F-C6-TOOLS")
 def test_prc_customer_data_only_to_in_region_endpoints(rules: RuleSet) -> None:
-    args = {"customer_region": "cn", "endpoint_region": "us"}
-    assert engine(rules).check_tool_call("ifrs9_stage", {**args, "dpd": 10}).action == "block"
+    iban = {"value": "GB82 WEST 1234 5698 7654 32", "kind": "iban"}
+    abroad = engine(rules, customer_region="cn", endpoint_region="us")
+    assert abroad.check_tool_call("validate_account_id", iban).action == "block"
+    # No personal data in an amortization: it may run anywhere.
+    loan = {"principal": 1000, "annual_rate": 0.05, "n_months": 12}
+    assert abroad.check_tool_call("loan_amortization", loan).allowed
+    home = engine(rules, customer_region="cn", endpoint_region="cn")
+    assert home.check_tool_call("validate_account_id", iban).allowed
+    elsewhere = engine(rules, customer_region="eu", endpoint_region="us")
+    assert elsewhere.check_tool_call("validate_account_id", iban).allowed
 
 
 @pytest.mark.toolkit_rules("X0")

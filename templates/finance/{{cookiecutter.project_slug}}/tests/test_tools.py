@@ -18,6 +18,7 @@ from {{ cookiecutter.package_name }} import tools
 
 TOOL_NAMES = [
     "affordability_check",
+    "compound_interest",
     "detect_structuring",
     "escalate_to_bsa_officer",
     "ifrs9_stage",
@@ -31,6 +32,50 @@ WRITE_TOOLS = {"escalate_to_bsa_officer", "set_credit_limit"}
 
 def _d(value: float) -> Decimal:
     return Decimal(repr(value))
+
+
+# ----------------------------------------------------------------------------- compound interest
+
+
+def _future_value_by_periods(principal: float, annual_rate: float, years: int, m: int) -> float:
+    # Period by period, as a passbook would add interest: an independent check of P(1+r/m)^(mt).
+    balance = Decimal(repr(principal))
+    for _ in range(years * m):
+        balance += balance * Decimal(repr(annual_rate)) / m
+    return float(balance)
+
+
+@pytest.mark.parametrize(
+    ("principal", "rate", "years", "m"),
+    [(25000, 0.035, 7, 4), (10000, 0.05, 3, 12), (2500, 0.041, 18, 2), (50000, 0.0275, 10, 1)],
+)
+def test_compound_interest_matches_period_by_period_growth(
+    principal: float, rate: float, years: int, m: int
+) -> None:
+    result = tools.compound_interest(
+        principal=principal, annual_rate=rate, years=years, compounds_per_year=m
+    )
+    expected = _future_value_by_periods(principal, rate, years, m)
+    assert result.amount == pytest.approx(round(expected, 2), abs=0.005)
+    assert result.interest == pytest.approx(result.amount - principal, abs=1e-9)
+    assert result.effective_annual_rate == pytest.approx((1 + rate / m) ** m - 1)
+
+
+def test_compound_interest_quarterly_worked_example() -> None:
+    # 25,000 at 3.5% for 7 years, quarterly: 25,000 * 1.00875**28.
+    result = tools.compound_interest(
+        principal=25000, annual_rate=0.035, years=7, compounds_per_year=4
+    )
+    assert result.amount == 31906.51
+    assert result.interest == 6906.51
+    assert tools.compound_interest(principal=25000, annual_rate=0.035, years=7).amount == 31929.14
+
+
+def test_compound_interest_rejects_bad_input() -> None:
+    with pytest.raises(pydantic.ValidationError, match="compounds_per_year"):
+        tools.compound_interest(principal=1000, annual_rate=0.03, years=2, compounds_per_year=0)
+    with pytest.raises(pydantic.ValidationError, match="years"):
+        tools.compound_interest(principal=1000, annual_rate=0.03, years=-1)
 
 
 # ----------------------------------------------------------------------------- 1. amortization

@@ -5,6 +5,7 @@ naming the field), takes its thresholds as parameters and returns a pydantic
 model. Formulas and sources:
 
 * ``loan_amortization``: annuity payment M = P·r(1+r)^n / ((1+r)^n - 1), r = annual/12.
+* ``compound_interest``: A = P·(1 + r/m)^(m·t), effective annual rate (1 + r/m)^m - 1.
 * ``affordability_check``: DTI and PTI; the 43% cap (former Reg Z general-QM) is a policy setting.
 * ``irb_capital``: Basel Framework CRE31 IRB risk-weight functions.
 * ``validate_account_id``: IBAN per ISO 13616 / ISO 7064 MOD 97-10; PAN per Luhn (ISO/IEC 7812-1).
@@ -32,6 +33,7 @@ __all__ = [
     "AmortizationResult",
     "AmortizationRow",
     "BsaEscalation",
+    "CompoundInterestResult",
     "IfrsStageResult",
     "IrbCapitalResult",
     "LimitChange",
@@ -40,6 +42,7 @@ __all__ = [
     "Transaction",
     "ValidationResult",
     "affordability_check",
+    "compound_interest",
     "detect_structuring",
     "escalate_to_bsa_officer",
     "ifrs9_stage",
@@ -108,22 +111,27 @@ class AmortizationResult(BaseModel):
 
 @domain_tool(
     examples=(
-        "What is the monthly payment on a 200,000 loan at 6% over 30 years?",
-        "Show the amortization schedule for 15,000 at 4.5% over 48 months.",
-        "贷款 50 万元 年利率 4.2% 分 20 年还 每月还多少",
+        "Repayment plan for borrowing 35,000 at 7.9% across 60 monthly instalments.",
+        "How big is each instalment on a 120k mortgage, 5.25% APR, 25-year term?",
+        "借款 8 万 年化 5.5% 分 36 期 每期还款额",
     )
 )
 def loan_amortization(
     principal: Annotated[
         float,
-        Field(gt=0, le=1e12, description="Amount borrowed.", json_schema_extra=_unit("currency")),
+        Field(
+            gt=0,
+            le=1e12,
+            description="Amount borrowed (贷款本金, 借款金额).",
+            json_schema_extra=_unit("currency"),
+        ),
     ],
     annual_rate: Annotated[
         float,
         Field(
             ge=0,
             le=1,
-            description="Nominal annual interest rate as a decimal fraction (6% is 0.06).",
+            description="Nominal annual interest rate as a decimal fraction (6% is 0.06; 年利率).",
             json_schema_extra=_unit("fraction"),
         ),
     ],
@@ -132,12 +140,12 @@ def loan_amortization(
         Field(
             ge=1,
             le=600,
-            description="Term in months (30 years is 360).",
+            description="Term in months (30 years is 360; 贷款期限, 还款期数).",
             json_schema_extra=_unit("months"),
         ),
     ],
 ) -> AmortizationResult:
-    """Monthly payment, total interest and schedule of a fixed-rate, fully amortizing loan.
+    """Monthly payment, total interest and schedule of a fixed-rate, fully amortizing loan (月供, 还款计划).
 
     The payment is M = P·r(1+r)^n / ((1+r)^n - 1) with r = annual_rate/12 (P/n when
     the rate is 0), rounded to cents. Total interest is n·M - P with the unrounded
@@ -208,6 +216,88 @@ def _amortization_rows(
     return rows
 
 
+# --------------------------------------------------------------------------- compound interest
+
+
+class CompoundInterestResult(BaseModel):
+    """Future value of a deposit compounded a whole number of times a year."""
+
+    amount: float = Field(
+        description="Balance at the end, P·(1 + r/m)^(m·t), rounded to cents.",
+        json_schema_extra=_unit("currency"),
+    )
+    interest: float = Field(
+        description="Interest earned: amount minus principal, rounded to cents.",
+        json_schema_extra=_unit("currency"),
+    )
+    effective_annual_rate: float = Field(
+        description="Effective annual rate (1 + r/m)^m - 1.", json_schema_extra=_unit("fraction")
+    )
+
+
+@domain_tool(
+    examples=(
+        "What will 10,000 grow to at 5% a year over 3 years with monthly compounding?",
+        "Future value of a 2,500 deposit, 4.1% nominal, 18 years, interest added twice a year.",
+        "存 5 万元 年利率 2.75% 每年复利一次 10 年后本息合计多少",
+    )
+)
+def compound_interest(
+    principal: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=1e12,
+            description="Amount invested or deposited (本金).",
+            json_schema_extra=_unit("currency"),
+        ),
+    ],
+    annual_rate: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=1,
+            description="Nominal annual interest rate as a decimal fraction (3.5% is 0.035; 年利率).",
+            json_schema_extra=_unit("fraction"),
+        ),
+    ],
+    years: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=100,
+            description="Time invested in years (存期, 年限).",
+            json_schema_extra=_unit("years"),
+        ),
+    ],
+    compounds_per_year: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=365,
+            description="How many times a year interest is compounded (复利次数): "
+            "1 annually, 2 semi-annually, 4 quarterly, 12 monthly, 365 daily.",
+        ),
+    ] = 12,
+) -> CompoundInterestResult:
+    """Compound interest (复利): the amount and interest of a deposit after `years`.
+
+    A = P·(1 + r/m)^(m·t) with m = compounds_per_year and t = years (m·t need not be
+    whole); interest = A - P; effective annual rate = (1 + r/m)^m - 1.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 50
+        p = _cents(Decimal(repr(principal)))
+        per_period = 1 + Decimal(repr(annual_rate)) / compounds_per_year
+        periods = Decimal(repr(years)) * compounds_per_year
+        growth = per_period**periods
+        amount = _cents(p * growth)
+        effective = float(per_period**compounds_per_year - 1)
+    return CompoundInterestResult(
+        amount=float(amount), interest=float(amount - p), effective_annual_rate=effective
+    )
+
+
 # --------------------------------------------------------------------------- affordability
 
 
@@ -232,29 +322,37 @@ class AffordabilityResult(BaseModel):
 
 @domain_tool(
     examples=(
-        "I earn 8,000 a month, pay 900 in debts; can I afford a 1,199.10 mortgage payment?",
-        "Check DTI for income 5,500, existing debt 1,800 and a new 650 car payment.",
-        "月收入 2 万 现有月供 6000 新增月供 3000 是否超过 43% 的负债收入比",
+        "Gross pay 6,200 per month and current obligations of 1,400: is a proposed 850 "
+        "instalment within the debt-to-income cap?",
+        "Would a 650 car payment on top of 1,800 existing debt break a 40% DTI limit "
+        "for someone making 5,500 monthly?",
+        "税前月薪 1.5 万 已有房贷 4000 再加车贷 2500 负债收入比超标吗",
     )
 )
 def affordability_check(
     gross_monthly_income: Annotated[
         float,
         Field(
-            gt=0, description="Gross (pre-tax) monthly income.", json_schema_extra=_unit("currency")
+            gt=0,
+            description="Gross (pre-tax) monthly income (税前月收入).",
+            json_schema_extra=_unit("currency"),
+        
         ),
     ],
     monthly_debt: Annotated[
         float,
         Field(
-            ge=0, description="Existing monthly debt payments.", json_schema_extra=_unit("currency")
+            ge=0,
+            description="Existing monthly debt payments (现有月供, 已有负债).",
+            json_schema_extra=_unit("currency"),
+        
         ),
     ],
     new_payment: Annotated[
         float,
         Field(
             ge=0,
-            description="Monthly payment of the new loan.",
+            description="Monthly payment of the new loan (新增月供).",
             json_schema_extra=_unit("currency"),
         ),
     ],
@@ -263,12 +361,15 @@ def affordability_check(
         Field(
             gt=0,
             le=1,
-            description="Maximum debt-to-income ratio as a fraction (policy setting; 43% is 0.43).",
+            description="Maximum debt-to-income ratio as a fraction "
+            "(policy setting; 43% is 0.43; 负债收入比上限).",
             json_schema_extra=_unit("fraction"),
         ),
     ] = 0.43,
 ) -> AffordabilityResult:
     """Debt-to-income (DTI) and payment-to-income (PTI) ratios of a new loan against a DTI cap.
+
+    Also called an affordability check (负债收入比, 还款能力).
 
     DTI = (monthly_debt + new_payment) / income and PTI = new_payment / income.
     The result is a recommendation for an underwriter, never a credit decision.
@@ -321,9 +422,10 @@ def _correlation(pd: float, segment: Segment) -> float:
 
 @domain_tool(
     examples=(
-        "Capital for an other-retail loan: PD 2%, LGD 45%, EAD 10,000.",
-        "Risk weight of a corporate exposure with PD 1%, LGD 40%, EAD 1m, maturity 3 years.",
-        "住房按揭 PD 0.5% LGD 20% 敞口 30 万 的 IRB 资本要求是多少",
+        "Risk-weighted assets of a credit-card book: PD 3.5%, LGD 80%, exposure 250k.",
+        "Corporate borrower, default probability 1.2%, loss severity 40%, 5m exposure, "
+        "4-year maturity: capital charge?",
+        "住房按揭 违约概率 0.5% 违约损失率 20% 敞口 30 万 风险权重",
     )
 )
 def irb_capital(
@@ -332,7 +434,7 @@ def irb_capital(
         Field(
             ge=0,
             le=1,
-            description="Probability of default over one year, as a fraction.",
+            description="Probability of default over one year, as a fraction (违约概率).",
             json_schema_extra=_unit("fraction"),
         ),
     ],
@@ -341,19 +443,24 @@ def irb_capital(
         Field(
             ge=0,
             le=1,
-            description="Loss given default, as a fraction.",
+            description="Loss given default, as a fraction (违约损失率).",
             json_schema_extra=_unit("fraction"),
         ),
     ],
     ead: Annotated[
         float,
-        Field(ge=0, description="Exposure at default.", json_schema_extra=_unit("currency")),
+        Field(
+            ge=0,
+            description="Exposure at default (违约风险暴露, 敞口).",
+            json_schema_extra=_unit("currency"),
+        ),
     ],
     segment: Annotated[
         Segment,
         Field(
-            description="Basel asset class: mortgage, qrre (revolving retail), "
-            "other_retail or corporate."
+            description="Basel asset class: mortgage (residential mortgage, 住房按揭, 房贷), "
+            "qrre (qualifying revolving retail, credit card, 信用卡), "
+            "other_retail (other retail, 其他零售) or corporate (企业, 公司)."
         ),
     ],
     maturity: Annotated[
@@ -367,7 +474,7 @@ def irb_capital(
         ),
     ] = 2.5,
 ) -> IrbCapitalResult:
-    """Basel IRB capital requirement K, RWA, risk weight and expected loss (CRE31).
+    """Basel IRB capital requirement K, RWA, risk weight and expected loss (CRE31; IRB 资本要求).
 
     K = LGD·N[(G(PD) + √R·G(0.999)) / √(1-R)] - PD·LGD, times the maturity
     adjustment (1 + (M - 2.5)·b) / (1 - 1.5·b) with b = (0.11852 - 0.05478·ln PD)²
@@ -511,9 +618,9 @@ def _check_pan(value: str) -> ValidationResult:
 
 @domain_tool(
     examples=(
-        "Is GB82 WEST 1234 5698 7654 32 a valid IBAN?",
-        "Check the card number 4111 1111 1111 1111.",
-        "帮我校验一下这个 IBAN DE89 3704 0044 0532 0130 00",
+        "Does DE89 3704 0044 0532 0130 00 pass the IBAN checksum?",
+        "Run the Luhn test on payment card 5500 0000 0000 0004.",
+        "这个银行卡号 6011 1111 1111 1117 是否有效",
     )
 )
 def validate_account_id(
@@ -529,11 +636,12 @@ def validate_account_id(
     kind: Annotated[
         Literal["iban", "card_pan"],
         Field(
-            description="iban for a bank account (ISO 13616), card_pan for a payment card number."
+            description="iban (IBAN, bank account, 银行账户) or card_pan (card, card number, "
+            "payment card, 银行卡, 卡号)."
         ),
     ],
 ) -> ValidationResult:
-    """Check an IBAN (country length, mod 97) or a card number (Luhn) and normalize it.
+    """Check an IBAN (country length, mod 97) or a card number (Luhn) and normalize it (校验, 账号).
 
     A card number is returned masked as BIN + last 4 (PCI DSS 3.4.1), never in full.
     """
@@ -554,7 +662,8 @@ class Transaction(BaseModel):
         gt=0, description="Transaction amount.", json_schema_extra=_unit("currency")
     )
     type: Literal["cash", "check", "wire", "ach", "card", "transfer", "other"] = Field(
-        description="Instrument; only cash counts towards CTR and structuring."
+        description="Instrument: cash (现金), check (支票), wire (电汇), ach, card (银行卡), "
+        "transfer (转账) or other; only cash counts towards CTR and structuring."
     )
     txn_id: str | None = Field(default=None, description="Optional transaction reference.")
 
@@ -599,8 +708,8 @@ def _alert(kind: Literal["structuring", "ctr"], txns: list[Transaction]) -> Stru
 
 @domain_tool(
     examples=(
-        "Customer C1 deposited 9,500, 9,800 and 9,700 in cash on three consecutive days; "
-        "flag anything?",
+        "Client K-77 paid in 8,900 cash on 2026-05-11 and 9,400 on 2026-05-12: "
+        "screen for splitting below the reporting threshold.",
         "Run the cash monitoring rules on today's transactions.",
         "检查这些现金存款是否存在拆分交易以规避 1 万美元申报",
     )
@@ -643,6 +752,8 @@ def detect_structuring(
     ] = 2,
 ) -> StructuringResult:
     """Screen cash transactions for structuring and currency transaction report (CTR) triggers.
+
+    Also called cash monitoring (现金交易监测, 拆分交易).
 
     Structuring: per customer, at least min_count cash transactions each in
     [band·threshold, threshold) within window_days calendar days, summing above
@@ -706,16 +817,21 @@ class IfrsStageResult(BaseModel):
 
 @domain_tool(
     examples=(
-        "The loan is 45 days past due; which IFRS 9 stage is it in?",
+        "Impairment bucket for an exposure 95 days in arrears?",
         "Stage a facility that is current but whose lifetime PD "
         "has risen 2.5 times since origination.",
-        "逾期 95 天的贷款属于 IFRS 9 第几阶段",
+        "一笔贷款拖欠 100 天 按国际财务报告准则第 9 号应归入哪一类",
     )
 )
 def ifrs9_stage(
     dpd: Annotated[
         int,
-        Field(ge=0, le=36500, description="Days past due.", json_schema_extra=_unit("days")),
+        Field(
+            ge=0,
+            le=36500,
+            description="Days past due (逾期天数).",
+            json_schema_extra=_unit("days"),
+        ),
     ],
     credit_impaired: Annotated[
         bool, Field(description="True when there is objective evidence of impairment (default).")
@@ -733,7 +849,7 @@ def ifrs9_stage(
         ),
     ] = 2.0,
 ) -> IfrsStageResult:
-    """IFRS 9 stage from days past due, impairment and the lifetime PD ratio.
+    """IFRS 9 stage from days past due, impairment and the lifetime PD ratio (减值阶段).
 
     Stage 3 if credit-impaired or more than 90 days past due; stage 2 if more
     than 30 days past due or pd_ratio ≥ sicr_ratio; otherwise stage 1.
@@ -805,9 +921,9 @@ def _reference(prefix: str, *parts: object) -> str:
 @domain_tool(
     write=True,
     examples=(
-        "Set the credit limit of account 12345678 to 20,000.",
-        "Change the card limit on account 87654321 to 15,000.",
-        "把账户12345678的信用额度调整为2万",
+        "Lower the card limit on account 9988776655 to 3,500.",
+        "Increase account 112233445's credit line to 12k.",
+        "把账户87654321的信用额度调整为1.5万",
     ),
 )
 def set_credit_limit(
@@ -816,7 +932,7 @@ def set_credit_limit(
     ],
     limit: Annotated[
         float,
-        Field(ge=0, description="New credit limit.", json_schema_extra=_unit("currency")),
+        Field(ge=0, description="New credit limit (信用额度).", json_schema_extra=_unit("currency")),
     ],
 ) -> LimitChange:
     """Submit a new credit limit for an account (a write: needs an authorised role)."""
@@ -828,9 +944,9 @@ def set_credit_limit(
 @domain_tool(
     write=True,
     examples=(
-        "Escalate customer C-1001 to the BSA officer.",
-        "Hand the alert on customer C-2002 to the BSA officer.",
-        "把客户C-1001上报给反洗钱合规官",
+        "Route the AML alert on client K-4410 to the compliance officer for review.",
+        "Refer account holder D-2002 to anti-money-laundering compliance.",
+        "把客户K-4410上报给反洗钱合规官",
     ),
 )
 def escalate_to_bsa_officer(
