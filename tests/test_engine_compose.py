@@ -196,7 +196,9 @@ def test_relevance_rule(question: str, text: str, relevant: bool) -> None:
 
 def test_a_question_outside_tools_and_documents_is_said_to_be() -> None:
     passages = [Passage("p1", "Configuration review: each endpoint's region label matches.")]
-    descriptions = {"pump_duty": "Duty point of a centrifugal pump. More detail.\nExamples: x"}
+    descriptions = {
+        "pump_duty": "Duty point of a centrifugal `pump` (离心泵). More detail.\nExamples: x"
+    }
     answer = answer_plain(
         "What's the weather in Paris?", passages, ["pump_duty"], descriptions=descriptions
     )
@@ -205,7 +207,8 @@ def test_a_question_outside_tools_and_documents_is_said_to_be() -> None:
         "- pump_duty: Duty point of a centrifugal pump",
     ]
     chinese = answer_plain("巴黎天气怎么样？", passages, ["pump_duty"], descriptions=descriptions)  # noqa: RUF001
-    assert "超出了" in chinese and "- pump_duty：Duty point of a centrifugal pump" in chinese  # noqa: RUF001
+    listed = "- pump_duty：Duty point of a centrifugal pump (离心泵)"  # noqa: RUF001
+    assert "超出了" in chinese and listed in chinese
     assert "not a language model" in answer_plain("Hello?", [], [])
 
 

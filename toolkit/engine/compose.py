@@ -435,8 +435,18 @@ def answer_plain(
     return body + (f"\n{aside}" if aside else "")
 
 
-def _first_sentence(description: str) -> str:
-    text = description.split("\n", 1)[0].strip()
+_CJK_ASIDE = re.compile(r"\s*[（(][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")  # noqa: RUF001
+
+
+def _first_sentence(description: str, chinese: bool) -> str:
+    """A tool description's first sentence, without Markdown code marks.
+
+    An English answer leaves out the Chinese asides a pack adds for Chinese readers.
+    """
+    text = description.split("\n", 1)[0].strip().replace("`", "")
+    if not chinese:
+        text = _CJK_ASIDE.sub("", text)
+        text = re.sub(r"\s*[（(]\s*[;；,，]?\s*[)）]", "", text)  # noqa: RUF001
     return _SENTENCE.split(text, maxsplit=1)[0].strip().rstrip(".。")
 
 
@@ -454,7 +464,7 @@ def _plain_body(
     if tool_names:
         colon = "：" if chinese else ": "  # noqa: RUF001
         listing = [
-            f"- {name}{colon}{_first_sentence(descriptions[name])}"
+            f"- {name}{colon}{_first_sentence(descriptions[name], chinese)}"
             if descriptions.get(name)
             else f"- {name}"
             for name in tool_names
