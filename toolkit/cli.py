@@ -326,17 +326,19 @@ def audit_verify(
 @rules_app.command("check")
 def rules_check(
     project_dir: Annotated[
-        Path, typer.Argument(help="Project folder holding compliance/rules.yaml.")
+        Path, typer.Argument(help="Project folder (its toolkit.yaml names the rule pack).")
     ] = Path(),
 ) -> None:
-    """Validate compliance/rules.yaml and print its rules by stage."""
+    """Validate the project's rule pack (compliance.rules) and print its rules by stage."""
     from rich.console import Console
     from rich.table import Table
 
     from toolkit.compliance.rules import RuleSet
     from toolkit.compliance.types import STAGES
 
-    rules = RuleSet.load(project_dir / "compliance" / "rules.yaml")
+    from toolkit.pack import rules_file
+
+    rules = RuleSet.load(rules_file(project_dir))
     table = Table(title=f"{len(rules)} rules in {rules.source}")
     for column in ("stage", "id", "kind", "action", "severity", "roles", "regulation"):
         table.add_column(column)
