@@ -35,11 +35,11 @@ from toolkit.yamlfile import config_error, read_yaml
 
 __all__ = [
     "CONFIG_FILE",
+    "PACK_CONTRACT",
     "BudgetConfig",
     "ComplianceConfig",
     "EndpointConfig",
     "EvaluationConfig",
-    "PACK_CONTRACT",
     "PackConfig",
     "PriceConfig",
     "ProjectConfig",
