@@ -179,8 +179,9 @@ def check_template(template: TemplateInfo, rendered: Path | None = None) -> list
         config: ProjectConfig | None = ProjectConfig.load(rendered, environ={})
     except ConfigError:
         config = None
-    package = config.project.package if config is not None else "\0"
-    problems = [_template_origin(p, template, package) for p in check_project(rendered)]
+    problems = check_project(rendered)
+    if config is not None:
+        problems = [_template_origin(p, template, config.project.package) for p in problems]
     choices = template.context.get("default_role")
     if config is not None and config.pack is not None and isinstance(choices, list):
         declared = config.pack.roles
