@@ -41,7 +41,7 @@ def test_template_keeps_the_contract(name: str, rendered_template: Callable[[str
         pytest.param(
             name,
             marks=pytest.mark.xfail(
-                reason="finance examples being rewritten by the lead: nine cases still "
+                reason="finance examples being rewritten by the lead: ten cases still "
                 "repeat a tool example (issue 11); drop this mark when the rewrite lands",
                 strict=True,
             ),
