@@ -17,7 +17,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
-class SharedPartialsHook(BuildHookInterface):  # type: ignore[type-arg,misc,unused-ignore]
+class SharedPartialsHook(BuildHookInterface):  # type: ignore[misc]
     """Copy ``templates/_shared`` under each industry template of the wheel."""
 
     PLUGIN_NAME = "custom"
