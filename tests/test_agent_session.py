@@ -242,7 +242,7 @@ def test_approval_requests_are_recorded_in_the_audit_log(project: Project) -> No
         for line in audit.read_text(encoding="utf-8").splitlines()
         if "approval_request" in line
     ]
-    assert {"tool": "request_human_approval", "args": {"limit": 80000.0}} in requests
+    assert {"tool": "request_human_approval", "args": {"amount": 80000.0}} in requests
 
 
 def test_recording_transport_reaches_the_engine_through_the_token_layer(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from toolkit.agent.harness_tools import HARNESS_TOOLS
+from toolkit.agent.harness_tools import harness_tools
 from toolkit.agent.project import Project
 from toolkit.agent.results import AgentResult, DecisionRecord, ToolCallRecord, UsageSummary
 from toolkit.config import EndpointConfig
@@ -122,7 +122,10 @@ class Session:
         self.session_id = uuid.uuid4().hex[:16]
         self._retrieve = retrieve
         self._recorder = RecordingTransport(transport)
-        self._specs: list[ToolSpec] = [*project.tools, *HARNESS_TOOLS]
+        self._specs: list[ToolSpec] = [
+            *project.tools,
+            *harness_tools(project.config.approval_examples),
+        ]
         self._model = chat_model or self._chat_model(endpoint, response_cache=response_cache)
         compliance = project.config.compliance
         self._audit = AuditLog(project.path(compliance.audit_log), key_env=compliance.audit_key_env)
