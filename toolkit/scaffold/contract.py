@@ -56,7 +56,6 @@ _ROLE_LIST = re.compile(r"\brole\s+(?:not\s+)?in\s*\[([^\]]*)\]")
 _QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_SKIPPED_DIRS = frozenset({"node_modules", "site-packages", "build", "dist", "__pycache__"})
 
 
 @dataclass(frozen=True)
