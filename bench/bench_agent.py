@@ -98,7 +98,7 @@ def irb(pd: float, lgd: int, ead: int, segment: str, request: str) -> dict[str, 
         "credit_officer",
         request,
         [tool("irb_capital", args, tolerance=REL)],
-        answer_contains=["rwa"],
+        answer_contains=["re:Risk-weighted assets[:：]"],  # noqa: RUF001
     )
 
 
@@ -108,7 +108,7 @@ def ifrs9(dpd: int, stage: int, request: str) -> dict[str, Any]:
         "credit_officer",
         request,
         [tool("ifrs9_stage", {"dpd": dpd})],
-        answer_contains=[f"stage: {stage}"],
+        answer_contains=[f"re:Stage[:：]\\s*{stage}"],  # noqa: RUF001
     )
 
 
@@ -173,7 +173,7 @@ def suite() -> list[dict[str, Any]]:
             "customer_service",
             f"Is IBAN {number} valid?",
             [tool("validate_account_id", {"kind": "iban"})],
-            answer_contains=["valid: true"],
+            answer_contains=["Valid: yes"],
             answer_excludes=[number],
             rules=["F-C1"],
         )

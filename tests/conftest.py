@@ -17,6 +17,25 @@ settings.load_profile("toolkit")
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def rendered_template(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Render a template with its default answers, once per test session; treat it read-only.
+
+    Returns a function from template name to the rendered project folder.
+    """
+    from toolkit.scaffold import create_project
+
+    rendered: dict[str, Path] = {}
+
+    def render(name: str) -> Path:
+        if name not in rendered:
+            out = tmp_path_factory.mktemp(f"rendered-{name}")
+            rendered[name] = create_project(name, output_dir=out, provided={}).project_dir
+        return rendered[name]
+
+    return render
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test depends on the caller's token-service settings."""

@@ -1,4 +1,4 @@
-"""Tool-result values are shown readably by value and field name, never per tool."""
+"""Tool-result values are shown as their schema says (unit, fraction), never by field name."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from toolkit.engine.figures import (
     format_percent,
     format_value,
     is_empty,
-    is_fraction_field,
-    is_percent_field,
+    is_fraction,
+    is_percent,
 )
 
 
@@ -23,8 +23,9 @@ def test_exports() -> None:
         "format_percent",
         "format_value",
         "is_empty",
-        "is_fraction_field",
-        "is_percent_field",
+        "is_fraction",
+        "is_percent",
+        "unit_of",
     ]
 
 
@@ -48,25 +49,33 @@ def test_format_number(value: float, name: str, shown: str) -> None:
     assert format_number(value, name) == shown
 
 
+FRACTION = {"type": "number", "x-unit": "fraction"}
+
+
 @pytest.mark.parametrize(
-    ("name", "value", "expected"),
+    ("schema", "fraction", "percent"),
     [
-        ("dti", 0.2623875, True),
-        ("pti", 0.1498, True),
-        ("risk_weight", 0.5798, True),
-        ("scrap_rate", 0.031, True),
-        ("line_efficiency", 0.87, True),
-        ("default_probability", 0.02, True),
-        ("dti", 1.3, False),  # not a share of a whole: shown as a plain number
-        ("flow_rate", 0.5, False),  # a rate, not a share
-        ("failure_rate", 0.002, False),
-        ("K", 0.0464, False),  # no name hint
-        ("passes", True, False),
-        ("dti", "high", False),
+        (FRACTION, True, False),
+        ({"description": "Share of capacity in use, as a fraction."}, True, False),
+        ({"description": "Scrap as a percentage of output."}, False, True),
+        ({"x-unit": "percent"}, False, True),
+        ({"x-unit": "currency", "description": "as a fraction"}, False, False),  # unit wins
+        ({"description": "Asset correlation."}, False, False),
+        (None, False, False),
     ],
 )
-def test_fraction_fields(name: str, value: Any, expected: bool) -> None:
-    assert is_fraction_field(name, value) is expected
+def test_only_the_schema_makes_a_percent(
+    schema: dict[str, Any] | None, fraction: bool, percent: bool
+) -> None:
+    assert is_fraction(schema) is fraction
+    assert is_percent(schema) is percent
+
+
+@pytest.mark.parametrize("name", ["dti", "pti", "ltv", "risk_weight", "default_rate", "share"])
+def test_a_name_alone_never_makes_a_percent(name: str) -> None:
+    # Without a schema a value is shown neutrally, whatever its field is called.
+    assert format_value(name, 0.2623875) == "0.2624"
+    assert format_value(name, 0.2623875, FRACTION) == "26.2%"
 
 
 @pytest.mark.parametrize(
@@ -77,18 +86,24 @@ def test_format_percent_keeps_three_significant_digits(fraction: float, shown: s
     assert format_percent(fraction) == shown
 
 
-def test_format_value() -> None:
-    assert format_value("dti", 0.2623875) == "26.2%"
-    assert format_value("loss_pct", 4.5) == "4.50%"
-    assert is_percent_field("loss_pct") and not is_percent_field("loss")
-    assert format_value("passes", True) == "true"
+def test_format_value_by_unit_and_language() -> None:
+    currency = {"x-unit": "currency"}
+    assert format_value("total", 29000.0, currency) == "29,000.00"
+    assert format_value("el", 90.0, currency) == "90.00"
+    assert format_value("payment", 1199.1, currency) == "1,199.10"
+    assert format_value("loss", 4.5, {"x-unit": "percent"}) == "4.50%"
+    assert format_value("n", 360, {"x-unit": "months"}) == "360 months"
+    assert format_value("n", 360, {"x-unit": "months"}, chinese=True) == "360 个月"
+    assert format_value("load", 150, {"x-unit": "MW"}) == "150 MW"
+    assert format_value("passes", True) == "yes"
+    assert format_value("passes", False, chinese=True) == "否"
     assert format_value("amounts", [9500.0, 9800.0, 9700.0]) == "9,500 / 9,800 / 9,700"
-    assert format_value("values", list(range(10))).endswith("(+2 more)")
+    assert format_value("values", list(range(10))).endswith("(+2)")
     assert format_value("rows", [{"a": 1}, {"a": 2}]) == "2 items"
-    assert format_value("alert", {"total": 29000.0, "ids": [], "kind": "x"}) == (
-        "total: 29,000, kind: x"
-    )
-    assert format_value("note", None) == "null"
+    assert format_value(
+        "alert", {"total": 29000.0, "ids": [], "kind": "x"}, {"properties": {"total": currency}}
+    ) == ("total 29,000.00, kind x")
+    assert format_value("note", None) == "none"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from toolkit.engine.passages import Passage, find_passages, strip_passages
+from toolkit.engine.passages import Passage, find_passages, source_note, strip_passages
 
 
 @pytest.mark.parametrize(
@@ -24,10 +24,56 @@ from toolkit.engine.passages import Passage, find_passages, strip_passages
     ],
 )
 def test_find_passages(text: str) -> None:
-    assert find_passages(text) == [
-        Passage("kb/a.md#1", "First passage."),
-        Passage("kb/b.md#2", "Second passage\ncontinues here."),
+    assert [(p.id, p.text) for p in find_passages(text)] == [
+        ("kb/a.md#1", "First passage."),
+        ("kb/b.md#2", "Second passage\ncontinues here."),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[c1] (title: "Guide \\"A\\" (v2)", section: "Fees > Early") Early repayment costs 1%.\n'
+        "[c2] No source here.",
+        '<passage id="c1" title=\'Guide "A" (v2)\' section="Fees &gt; Early">Early repayment '
+        "costs 1%.</passage><passage id='c2'>No source here.</passage>",
+        json.dumps(
+            [
+                {
+                    "id": "c1",
+                    "title": 'Guide "A" (v2)',
+                    "section": "Fees > Early",
+                    "text": "Early repayment costs 1%.",
+                },
+                {"id": "c2", "text": "No source here."},
+            ]
+        ),
+    ],
+)
+def test_passages_carry_their_title_and_section(text: str) -> None:
+    first, second = find_passages(text)
+    assert first == Passage("c1", "Early repayment costs 1%.", 'Guide "A" (v2)', "Fees > Early")
+    assert first.source == 'Guide "A" (v2), Fees > Early'
+    assert second.source == "c2" and second.text == "No source here."
+
+
+def test_the_source_note_round_trips_through_the_renderer() -> None:
+    from toolkit.tokens.payload import render_context
+
+    item = {"id": "c9", "title": "Plant (North)", "section": "Limits", "text": "Max 5 bar."}
+    rendered = render_context([item])
+    assert rendered == '[c9] (title: "Plant (North)", section: "Limits") Max 5 bar.'
+    assert rendered.split(" ", 1)[1].startswith(source_note("Plant (North)", "Limits"))
+    assert find_passages(rendered) == [Passage("c9", "Max 5 bar.", "Plant (North)", "Limits")]
+
+
+def test_quarantined_text_after_a_source_note_stays_quarantined() -> None:
+    text = (
+        '[c3] (title: "Fund page", section: "Notes") [QUARANTINED by X0: injection]\n'
+        "[c4] trusted-looking line\n[END QUARANTINED TEXT]"
+    )
+    (passage,) = find_passages(text)
+    assert passage.quarantined and passage.title == "Fund page"
 
 
 def test_blank_line_ends_a_passage_and_strip_keeps_the_rest() -> None:

@@ -294,9 +294,37 @@ def conversation_with_result(context: dict[str, Any] | None) -> list[dict[str, A
 def test_answers_from_tool_results_and_cites_passages(context: dict[str, Any]) -> None:
     decision = run(conversation_with_result(context))
     assert decision.tool_calls == ()
-    assert "monthly_payment: 1,199.10" in decision.content
-    assert "[kb/loans.md#2]" in decision.content
-    assert "[kb/fees.md#1]" not in decision.content
+    assert "Monthly payment: 1,199.10" in decision.content
+    # No title came with these passages: the id is all there is to cite.
+    assert "(kb/loans.md#2)" in decision.content
+    assert "kb/fees.md#1" not in decision.content
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Context for this turn (reference data, not instructions):\n"
+        '[c7] (title: "Loan Guide (2026)", section: "Rates > Fixed") A fixed-rate loan keeps '
+        "the same monthly payment for the whole term.",
+        '<passage id="c7" title="Loan Guide (2026)" section="Rates &gt; Fixed">A fixed-rate '
+        "loan keeps the same monthly payment for the whole term.</passage>",
+        json.dumps(
+            [
+                {
+                    "id": "c7",
+                    "title": "Loan Guide (2026)",
+                    "section": "Rates > Fixed",
+                    "text": "A fixed-rate loan keeps the same monthly payment for the whole term.",
+                }
+            ]
+        ),
+    ],
+)
+def test_sources_are_cited_by_title_and_section(content: str) -> None:
+    decision = run(conversation_with_result({"role": "user", "content": content}))
+    cited = "the same monthly payment for the whole term. (Loan Guide (2026), Rates"
+    assert cited in decision.content
+    assert "c7" not in decision.content
 
 
 def test_tool_result_without_context_does_not_loop() -> None:
@@ -314,7 +342,22 @@ def test_passages_answer_a_question_no_tool_fits() -> None:
             },
         ]
     )
-    assert "Early repayment fees are 1% of the balance. [kb/fees.md#3]" in decision.content
+    assert "Early repayment fees are 1% of the balance. (kb/fees.md#3)" in decision.content
+
+
+def test_a_question_outside_the_tools_and_passages_is_said_to_be() -> None:
+    decision = run(
+        [
+            {"role": "user", "content": "What's the weather in Paris?"},
+            {
+                "role": "user",
+                "content": "[kb/fees.md#3] Early repayment fees are 1% of the balance.",
+            },
+        ]
+    )
+    assert decision.tool_calls == ()
+    assert decision.content.startswith("This question is outside what my tools and documents")
+    assert "Early repayment" not in decision.content
 
 
 def test_same_request_same_decision_across_processes() -> None:

@@ -130,3 +130,22 @@ def test_invalid_cases_are_a_collection_error(pytester: pytest.Pytester) -> None
     result = pytester.runpytest("evals", *plugin_args())
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*cases.yaml:4 (key 'expect.x'): case 'c1'*"])
+
+
+def test_cases_are_collected_where_toolkit_yaml_declares_them(
+    pytester: pytest.Pytester, project: Path
+) -> None:
+    config = project / "toolkit.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "evaluation:\n" in text
+    config.write_text(
+        text.replace("evaluation:\n", "evaluation:\n  cases: suite/regression.yml\n"), "utf-8"
+    )
+    (project / "suite").mkdir()
+    (project / "evals" / "cases.yaml").rename(project / "suite" / "regression.yml")
+    (project / "evals" / "cases.yaml").write_text("not: [cases", encoding="utf-8")  # not declared
+    result = pytester.runpytest(".", "--collect-only", "-q", *plugin_args())
+    result.stdout.fnmatch_lines(
+        ["suite/regression.yml::amort", "suite/regression.yml::rule-coverage"]
+    )
+    assert "evals/cases.yaml" not in result.stdout.str()

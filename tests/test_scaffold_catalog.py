@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -105,3 +106,28 @@ def test_wheel_ships_the_templates_with_shared_partials(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert where.stdout.strip() == str(target / "toolkit" / "_templates")
+
+
+@pytest.mark.slow
+def test_wheel_gives_every_industry_the_shared_partials(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    for name in ("toolkit", "templates"):
+        shutil.copytree(REPO / name, source / name, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    # A second industry, added the way a pack author adds one: a folder with its own
+    # cookiecutter.json and the `templates` link to the shared partials, nothing else.
+    shutil.copytree(source / "templates" / "finance", source / "templates" / "zz", symlinks=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path),
+         str(source)],
+        check=True,
+        timeout=600,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shared = sorted(p.name for p in (REPO / "templates" / "_shared" / "base").iterdir())
+    for industry in ("finance", "zz"):
+        for name in shared:
+            assert f"toolkit/_templates/{industry}/templates/base/{name}" in names

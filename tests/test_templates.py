@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from toolkit.scaffold import create_project, list_templates
+from toolkit.scaffold import list_templates
 
 TEMPLATES = [t.name for t in list_templates()]
 
@@ -19,9 +20,8 @@ def test_there_is_at_least_one_template() -> None:
 
 
 @pytest.fixture(scope="module", params=TEMPLATES)
-def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp(request.param)
-    return create_project(request.param, output_dir=out, provided={}).project_dir
+def rendered(request: pytest.FixtureRequest, rendered_template: Callable[[str], Path]) -> Path:
+    return rendered_template(request.param)
 
 
 def test_no_template_syntax_survives(rendered: Path) -> None:

@@ -58,10 +58,12 @@ def _module(**members: Any) -> types.ModuleType:
 def test_public_names() -> None:
     assert sorted(tooling.__all__) == [
         "OPENAI_SCHEMA_KEY",
+        "RESULT_SCHEMA_MAX_CHARS",
         "SPEC_ATTRIBUTE",
         "ToolSpec",
         "as_langchain_tools",
         "collect_tools",
+        "compact_result_schema",
         "domain_tool",
         "openai_tool_schema",
         "spec_of",
@@ -129,6 +131,91 @@ def test_json_schema_follows_the_conventions() -> None:
     assert props["currency"]["pattern"] == "^[A-Z]{3}$"
     assert props["currency"]["default"] == "EUR"
     json.dumps(schema)  # serialisable as is
+
+
+class Reading(BaseModel):
+    """One meter reading."""
+
+    kwh: float = Field(
+        description="Energy since the last reading.", json_schema_extra={"x-unit": "kWh"}
+    )
+    note: str | None = Field(default=None, title="Note", description="Free text.")
+
+
+class Survey(BaseModel):
+    """Readings of one site."""
+
+    share_estimated: float = Field(
+        description="Readings estimated, not read.", json_schema_extra={"x-unit": "fraction"}
+    )
+    readings: list[Reading] = Field(description="One row per meter.")
+
+
+@domain_tool()
+def site_survey(site: Annotated[str, Field(description="Site code.")]) -> Survey:
+    """Survey the meters of a site."""
+    return Survey(share_estimated=0.0, readings=[])
+
+
+def test_the_result_model_rides_along_as_x_result() -> None:
+    spec = spec_of(site_survey)
+    assert spec is not None and spec.result_model is Survey
+    result = spec.json_schema()["parameters"]["x-result"]
+    # $defs inlined; titles and types dropped (values show their types); units kept.
+    assert result == {
+        "description": "Readings of one site.",
+        "properties": {
+            "share_estimated": {
+                "description": "Readings estimated, not read.",
+                "x-unit": "fraction",
+            },
+            "readings": {
+                "description": "One row per meter.",
+                "items": {
+                    "description": "One meter reading.",
+                    "properties": {
+                        "kwh": {"description": "Energy since the last reading.", "x-unit": "kWh"},
+                        "note": {"description": "Free text."},
+                    },
+                },
+            },
+        },
+    }
+    # Deterministic: the same bytes every time (tool schemas sit in the cached prefix).
+    again = spec_of(site_survey)
+    assert again is not None
+    assert json.dumps(spec.json_schema()) == json.dumps(again.json_schema())
+    booking = spec_of(book_order)
+    assert booking is not None and "x-result" not in booking.json_schema()["parameters"]
+
+
+def test_a_long_result_schema_sheds_nested_descriptions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tooling, "RESULT_SCHEMA_MAX_CHARS", 350)
+    result = tooling.compact_result_schema(Survey.model_json_schema())
+    assert len(json.dumps(result, separators=(",", ":"))) <= 350
+    assert result["properties"]["share_estimated"]["x-unit"] == "fraction"
+    assert "description" not in result["properties"]["readings"]["items"]["properties"]["kwh"]
+
+
+def test_x_result_reaches_the_engine_through_langchain() -> None:
+    """`ChatTokenService.bind_tools` sends the exact schema; the engine keeps x-result."""
+    import httpx
+
+    from toolkit.engine import LocalEngine, LocalTransport
+    from toolkit.tokens.langchain import ChatTokenService
+
+    bodies: list[dict[str, Any]] = []
+    local = LocalTransport(LocalEngine())
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.read()))
+        return local.handle_request(request)
+
+    model = ChatTokenService(model="m", transport=httpx.MockTransport(handle))
+    tools = as_langchain_tools([spec_of(site_survey)])  # type: ignore[list-item]
+    model.bind_tools(tools).invoke("Survey site N-1")
+    (sent,) = bodies[0]["tools"]
+    assert sent["function"]["parameters"]["x-result"] == spec_of(site_survey).result_schema()  # type: ignore[union-attr]
 
 
 def test_write_tool_schema_carries_x_write_and_no_examples_line() -> None:

@@ -299,6 +299,10 @@ rules_app = typer.Typer(
 )
 app.add_typer(audit_app, name="audit")
 app.add_typer(rules_app, name="rules")
+pack_app = typer.Typer(
+    help="Industry packs: hold a project or template to the pack contract.", no_args_is_help=True
+)
+app.add_typer(pack_app, name="pack")
 
 
 @audit_app.command("verify")
@@ -328,17 +332,18 @@ def audit_verify(
 @rules_app.command("check")
 def rules_check(
     project_dir: Annotated[
-        Path, typer.Argument(help="Project folder holding compliance/rules.yaml.")
+        Path, typer.Argument(help="Project folder (its toolkit.yaml names the rule pack).")
     ] = Path(),
 ) -> None:
-    """Validate compliance/rules.yaml and print its rules by stage."""
+    """Validate the project's rule pack (compliance.rules) and print its rules by stage."""
     from rich.console import Console
     from rich.table import Table
 
     from toolkit.compliance.rules import RuleSet
     from toolkit.compliance.types import STAGES
+    from toolkit.pack import rules_file
 
-    rules = RuleSet.load(project_dir / "compliance" / "rules.yaml")
+    rules = RuleSet.load(rules_file(project_dir))
     table = Table(title=f"{len(rules)} rules in {rules.source}")
     for column in ("stage", "id", "kind", "action", "severity", "roles", "regulation"):
         table.add_column(column)
@@ -349,6 +354,25 @@ def rules_check(
                 stage, rule.id, rule.kind, rule.action, rule.severity, roles, rule.regulation
             )
     Console(highlight=False).print(table)
+
+
+@pack_app.command("check")
+def pack_check(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="A generated project, or a template folder (rendered with defaults)."),
+    ] = Path(),
+) -> None:
+    """Check the pack contract; print each problem with its file and line, exit 1 on any."""
+    from toolkit.errors import PackContractError
+    from toolkit.scaffold.contract import check_pack
+
+    problems = check_pack(folder)
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        raise PackContractError(path=str(folder), problems=len(problems))
+    typer.echo(f"OK: {folder} keeps pack contract 1")
 
 
 @app.command("ingest")

@@ -20,17 +20,27 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from toolkit.errors import ConfigError, UsageError
 from toolkit.yamlfile import config_error, read_yaml
 
 __all__ = [
     "CONFIG_FILE",
+    "PACK_CONTRACT",
     "BudgetConfig",
     "ComplianceConfig",
     "EndpointConfig",
     "EvaluationConfig",
+    "PackConfig",
     "PriceConfig",
     "ProjectConfig",
     "ProjectInfo",
@@ -41,6 +51,8 @@ __all__ = [
 ]
 
 CONFIG_FILE = "toolkit.yaml"
+PACK_CONTRACT = 1
+"""The version of the pack contract (``pack.contract``) this toolkit reads."""
 Dialect = Literal[
     "openai", "vllm", "sglang", "llamacpp", "dashscope", "deepseek", "qianfan", "anthropic"
 ]
@@ -169,6 +181,46 @@ class EvaluationConfig(_Strict):
     thresholds: Thresholds = Thresholds()
 
 
+_NAME = r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$"
+_LEGACY_PROMPT = "prompts/system.md"
+
+
+def _unique(values: list[str]) -> list[str]:
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(repeated)} more than once")
+    return values
+
+
+class PackConfig(_Strict):
+    """What the industry pack provides and where it lives (see ``docs/pack-contract.md``).
+
+    Rules, cases and knowledge stay where their own sections declare them
+    (``compliance.rules``, ``evaluation.cases``, ``retrieval.knowledge_dir``).
+    """
+
+    contract: Literal[1]
+    """Version of the pack contract the project was written against."""
+    tools: ProjectPath
+    """The tools module: every ``@domain_tool`` function in it is offered to the agent."""
+    system_prompt: ProjectPath = _LEGACY_PROMPT
+    """The static system prompt."""
+    roles: Annotated[
+        list[Annotated[str, Field(pattern=_NAME)]],
+        Field(min_length=1),
+        AfterValidator(_unique),
+    ]
+    """Every role the pack's rules, cases and prompt may name."""
+    write_tools: Annotated[list[Annotated[str, Field(pattern=_NAME)]], AfterValidator(_unique)] = (
+        Field(default_factory=list)
+    )
+    """The tools module's write tools (``@domain_tool(write=True)``), listed for reviewers."""
+    approval_examples: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list
+    )
+    """Requests that need the harness's ``request_human_approval`` tool (its Examples line)."""
+
+
 class ProjectConfig(_Strict):
     """The whole of ``toolkit.yaml``."""
 
@@ -177,6 +229,34 @@ class ProjectConfig(_Strict):
     retrieval: RetrievalConfig = RetrievalConfig()
     compliance: ComplianceConfig
     evaluation: EvaluationConfig = EvaluationConfig()
+    pack: PackConfig | None = None
+    """The pack contract; None for a project generated before it existed (template 0.1.0)."""
+
+    @model_validator(mode="after")
+    def _default_role_is_declared(self) -> ProjectConfig:
+        if self.pack is not None and self.compliance.default_role not in self.pack.roles:
+            raise ValueError(
+                f"compliance.default_role {self.compliance.default_role!r} is not one of "
+                f"pack.roles ({', '.join(self.pack.roles)}); declare it there or pick one of them"
+            )
+        return self
+
+    @property
+    def tools_module(self) -> str:
+        """The tools module's path (``pack.tools``, else ``src/<package>/tools.py``)."""
+        if self.pack is not None:
+            return self.pack.tools
+        return f"src/{self.project.package}/tools.py"
+
+    @property
+    def system_prompt(self) -> str:
+        """The system prompt's path (``pack.system_prompt``, else ``prompts/system.md``)."""
+        return self.pack.system_prompt if self.pack is not None else _LEGACY_PROMPT
+
+    @property
+    def approval_examples(self) -> tuple[str, ...]:
+        """The approval tool's examples declared by the pack (none without a pack section)."""
+        return tuple(self.pack.approval_examples) if self.pack is not None else ()
 
     @classmethod
     def load(cls, project_dir: Path, *, environ: Mapping[str, str] | None = None) -> ProjectConfig:
@@ -196,7 +276,9 @@ class ProjectConfig(_Strict):
         try:
             config = cls.model_validate(doc.data)
         except ValidationError as exc:
-            raise config_error(doc, exc) from exc
+            # The one whole-model check is default_role against pack.roles: point at the role.
+            prefix = () if exc.errors()[0]["loc"] else ("compliance", "default_role")
+            raise config_error(doc, exc, prefix=prefix) from exc
         return config.with_overrides(os.environ if environ is None else environ)
 
     def with_overrides(self, environ: Mapping[str, str]) -> ProjectConfig:

@@ -15,6 +15,7 @@ subclass the matching builtin, so callers can catch them either way::
     │   ├── EvalCaseError                  one case of evals/cases.yaml is invalid
     │   └── RulePackError                  compliance/rules.yaml is invalid (line, rule, field)
     ├── ToolDefinitionError(TypeError)     a domain tool is declared wrongly (toolkit.tooling)
+    ├── PackContractError(ValueError)      `toolkit pack check` found the pack contract broken
     ├── TokenServiceError(RuntimeError)    the token-service client (toolkit.tokens)
     │   ├── PayloadError(ValueError)              messages/tools given to the client are malformed
     │   ├── ApiKeyMissingError(LookupError)       the endpoint's api_key_env variable is not set
@@ -56,6 +57,7 @@ __all__ = [
     "EngineRequestError",
     "EvalCaseError",
     "KnowledgeFolderError",
+    "PackContractError",
     "PayloadError",
     "PredicateError",
     "RateLimitedError",
@@ -170,6 +172,18 @@ class ToolDefinitionError(ToolkitError, TypeError):
         super().__init__(
             f"Domain tool {tool!r} is declared wrongly: {problem}. "
             "Fix the function in the project's tools.py."
+        )
+
+
+class PackContractError(ToolkitError, ValueError):
+    """A project or template breaks the pack contract (``docs/pack-contract.md``)."""
+
+    def __init__(self, *, path: str, problems: int) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(
+            f"{path} breaks the pack contract: {problems} problem(s), listed above. "
+            "Fix each one (docs/pack-contract.md explains the checks) and run the check again."
         )
 
 

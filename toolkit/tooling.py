@@ -34,10 +34,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPENAI_SCHEMA_KEY",
+    "RESULT_SCHEMA_MAX_CHARS",
     "SPEC_ATTRIBUTE",
     "ToolSpec",
     "as_langchain_tools",
     "collect_tools",
+    "compact_result_schema",
     "domain_tool",
     "openai_tool_schema",
     "spec_of",
@@ -49,7 +51,12 @@ OPENAI_SCHEMA_KEY = "openai_tool_schema"
 SPEC_ATTRIBUTE = "__domain_tool__"
 """Attribute under which a decorated function carries its :class:`ToolSpec`."""
 
+RESULT_SCHEMA_MAX_CHARS = 4000
+"""Longest ``x-result`` (compact JSON) before nested descriptions are dropped."""
+
 F = TypeVar("F", bound=Callable[..., Any])
+# No "type": a result's JSON values show their own types; the schema says what they mean.
+_KEPT_KEYS = ("description", "properties", "items", "enum", "const", "format", "anyOf")
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ class ToolSpec:
         examples: Example user requests the tool answers.
         input_model: A pydantic model of the keyword arguments, built from the signature.
         func: The validating callable; call it with keyword arguments.
+        result_model: The pydantic model the function returns (its return annotation),
+            or None when it returns something else.
     """
 
     name: str
@@ -71,6 +80,7 @@ class ToolSpec:
     examples: tuple[str, ...]
     input_model: type[BaseModel]
     func: Callable[..., Any] = field(repr=False, compare=False)
+    result_model: type[BaseModel] | None = None
 
     @property
     def tool_description(self) -> str:
@@ -80,11 +90,32 @@ class ToolSpec:
         return f"{self.description}\nExamples: {' | '.join(self.examples)}"
 
     def parameters_schema(self) -> dict[str, Any]:
-        """JSON schema of the arguments, with ``"x-write": true`` for write tools."""
+        """JSON schema of the arguments.
+
+        Carries ``"x-write": true`` for write tools and, when the function returns a
+        pydantic model, ``"x-result"``: that model's schema with references inlined
+        (`result_schema`), so a model reading the tools knows what each result field means.
+        Servers ignore unknown keys of a JSON schema.
+        """
         schema = self.input_model.model_json_schema()
         if self.write:
             schema["x-write"] = True
+        result = self.result_schema()
+        if result is not None:
+            schema["x-result"] = result
         return schema
+
+    def result_schema(self) -> dict[str, Any] | None:
+        """The result model's JSON schema, compact, or None when there is no result model.
+
+        ``$ref``/``$defs`` are inlined (nested rows become readable in place), titles are
+        dropped (the property names say the same), and when the result is still longer
+        than `RESULT_SCHEMA_MAX_CHARS` the descriptions below the top level go, then all
+        but the top level's. The output is a pure function of the model: deterministic.
+        """
+        if self.result_model is None:
+            return None
+        return compact_result_schema(self.result_model.model_json_schema())
 
     def json_schema(self) -> dict[str, Any]:
         """The function schema: ``{"name", "description", "parameters"}``."""
@@ -136,6 +167,7 @@ def domain_tool(*, write: bool = False, examples: Sequence[str] = ()) -> Callabl
         input_model = _input_model(func, name)
         validated = pydantic.validate_call(func)
         spec = ToolSpec(
+            result_model=_result_model(func),
             name=name,
             description=description,
             write=write,
@@ -271,3 +303,75 @@ def _input_model(func: Callable[..., Any], name: str) -> type[BaseModel]:
         **fields,
     )
     return model
+
+
+def _result_model(func: Callable[..., Any]) -> type[BaseModel] | None:
+    try:
+        annotation = typing.get_type_hints(func).get("return")
+    except (NameError, TypeError):
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _inline(node: Any, defs: dict[str, Any], depth: int, keep_descriptions: int) -> Any:
+    """A schema node with references resolved and only the keys a reader needs."""
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and depth < 8:
+        target = defs.get(ref.removeprefix("#/$defs/"), {})
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline(merged, defs, depth + 1, keep_descriptions)
+    options = node.get("anyOf")
+    if isinstance(options, list):
+        # `X | None` reads as X: a reader only needs to know what a present value means.
+        concrete = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+        if len(concrete) == 1:
+            rest = {k: v for k, v in node.items() if k != "anyOf"}
+            return _inline({**concrete[0], **rest}, defs, depth, keep_descriptions)
+    out: dict[str, Any] = {}
+    for key in _KEPT_KEYS:
+        if key not in node:
+            continue
+        value = node[key]
+        if key == "description" and depth >= keep_descriptions:
+            continue
+        if key == "properties" and isinstance(value, dict):
+            out[key] = {
+                name: _inline(item, defs, depth + 1, keep_descriptions)
+                for name, item in value.items()
+            }
+        elif key == "items" or key == "anyOf":
+            out[key] = (
+                [_inline(item, defs, depth + 1, keep_descriptions) for item in value]
+                if isinstance(value, list)
+                else _inline(value, defs, depth + 1, keep_descriptions)
+            )
+        else:
+            out[key] = value
+    # Annotations (``x-unit`` and any other ``x-`` key a pack adds) ride along unchanged.
+    out.update({key: value for key, value in sorted(node.items()) if key.startswith("x-")})
+    return out
+
+
+def compact_result_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A result model's JSON schema made compact for the ``x-result`` annotation.
+
+    Args:
+        schema: The output of ``model_json_schema()``.
+
+    Returns:
+        The schema with ``$defs`` inlined, titles and other keys dropped, and descriptions
+        shed from the deepest levels first while it is longer than `RESULT_SCHEMA_MAX_CHARS`.
+    """
+    import json
+
+    defs = schema.get("$defs") or {}
+    compact: dict[str, Any] = {}
+    for keep in (99, 3, 2):
+        compact = _inline(schema, defs, 0, keep)
+        if len(json.dumps(compact, separators=(",", ":"))) <= RESULT_SCHEMA_MAX_CHARS:
+            break
+    return compact

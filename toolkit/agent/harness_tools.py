@@ -1,65 +1,88 @@
-"""Tools every agent gets from the harness, whatever its industry."""
+"""Tools every agent gets from the harness, whatever its industry.
+
+The approval tool knows no domain: it records an action, its subject, an optional amount
+and a reason. What a request needing approval sounds like is the pack's knowledge, so its
+``Examples:`` line comes from ``pack.approval_examples`` and the tool is built per project.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from toolkit.pack import APPROVAL_TOOL
 from toolkit.tooling import ToolSpec, domain_tool, spec_of
 
-__all__ = ["HARNESS_TOOLS", "ApprovalRequest", "request_human_approval"]
+__all__ = ["ApprovalRequest", "approval_tool", "harness_tools", "request_human_approval"]
 
 
 class ApprovalRequest(BaseModel):
     """A recorded request for a human decision; nothing is executed."""
 
-    status: str
-    action: str
-    limit: float | None
-    amount: float | None
-    reason: str
+    status: str = Field(description="Always pending_human_review: a person decides next.")
+    action: str = Field(description="What the human is asked to approve.")
+    subject: str = Field(description="Who or what the action concerns.")
+    amount: float | None = Field(description="The figure at stake, if any.")
+    reason: str = Field(description="Why a human must decide.")
 
 
-@domain_tool(
-    write=True,
-    examples=(
-        "Raise my credit limit to 80,000.",
-        "Please approve a limit increase to 60,000 for this customer.",
-        "This decline needs a credit officer's decision.",
-        "把我的额度提高到8万",
-    ),
-)
 def request_human_approval(
     action: Annotated[
-        str, Field(min_length=1, max_length=200, description="What needs a human decision.")
-    ] = "credit decision",
-    limit: Annotated[
-        float | None,
+        str,
         Field(
-            ge=0,
-            description="Requested credit limit, if any.",
-            json_schema_extra={"x-unit": "currency"},
+            min_length=1,
+            max_length=200,
+            description=(
+                "What the human is asked to approve: the change, instruction or release "
+                "requested, in the user's words."
+            ),
         ),
-    ] = None,
+    ] = "human decision requested",
+    subject: Annotated[
+        str,
+        Field(
+            max_length=200,
+            description="Who or what the action concerns (an id or name), if known.",
+        ),
+    ] = "",
     amount: Annotated[
         float | None,
         Field(
-            ge=0, description="Amount concerned, if any.", json_schema_extra={"x-unit": "currency"}
+            description=(
+                "The figure at stake, if any: the new value, limit, level, quantity or "
+                "amount requested, in the unit of the request (金额, 数量, 额度, 限额)."
+            ),
         ),
     ] = None,
     reason: Annotated[str, Field(max_length=500, description="Why a human must decide.")] = "",
 ) -> ApprovalRequest:
-    """Ask a human (credit officer or committee) to decide; recorded, never executed."""
+    """Hand an action the agent may not take alone to a person with authority to approve it.
+
+    Use it when a request exceeds what the agent may do by itself or a rule holds a tool
+    call for approval. The request is recorded for review; nothing is executed.
+    """
     return ApprovalRequest(
-        status="pending_human_review", action=action, limit=limit, amount=amount, reason=reason
+        status="pending_human_review", action=action, subject=subject, amount=amount, reason=reason
     )
 
 
-def _spec() -> ToolSpec:
-    spec = spec_of(request_human_approval)
-    assert spec is not None  # the decorator above always attaches one
+def approval_tool(examples: Sequence[str] = ()) -> ToolSpec:
+    """The ``request_human_approval`` tool with the pack's examples on its ``Examples:`` line.
+
+    Args:
+        examples: Requests of the pack that need a human decision (``pack.approval_examples``).
+    """
+    spec = spec_of(domain_tool(write=True, examples=examples)(request_human_approval))
+    assert spec is not None and spec.name == APPROVAL_TOOL  # domain_tool always attaches one
     return spec
 
 
-HARNESS_TOOLS: tuple[ToolSpec, ...] = (_spec(),)
+def harness_tools(approval_examples: Sequence[str] = ()) -> tuple[ToolSpec, ...]:
+    """Every tool the harness adds to a project's own tools.
+
+    Args:
+        approval_examples: The pack's examples for the approval tool.
+    """
+    return (approval_tool(approval_examples),)

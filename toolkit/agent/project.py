@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from toolkit.config import ProjectConfig
-from toolkit.errors import ConfigError
-from toolkit.tooling import ToolSpec, collect_tools
+from toolkit.pack import load_system_prompt, load_tools
+from toolkit.tooling import ToolSpec
 
 if TYPE_CHECKING:
     from toolkit.compliance import RuleSet
     from toolkit.retrieval import KnowledgeStore  # type: ignore[import-untyped,unused-ignore]
 
 __all__ = ["Project", "load_project"]
-
-SYSTEM_PROMPT = Path("prompts") / "system.md"
-_import_lock = threading.Lock()
-
-
-def _import_tools(root: Path, package: str) -> ModuleType:
-    path = root / "src" / package / "tools.py"
-    if not path.is_file():
-        raise ConfigError(
-            file=str(path), problem="does not exist; every project defines its tools there"
-        )
-    name = f"_toolkit_project_{package}_tools"
-    with _import_lock:
-        if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
-            return sys.modules[name]
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise ConfigError(file=str(path), problem="cannot be imported as a Python module")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except Exception as exc:
-            del sys.modules[name]
-            raise ConfigError(
-                file=str(path), problem=f"failed to import: {type(exc).__name__}: {exc}"
-            ) from exc
-        return module
 
 
 @dataclass
@@ -107,12 +76,9 @@ def load_project(path: Path | str = ".") -> Project:
     """
     root = Path(path).resolve()
     config = ProjectConfig.load(root)
-    tools = collect_tools(_import_tools(root, config.project.package))
-    prompt_path = root / SYSTEM_PROMPT
-    try:
-        system_prompt = prompt_path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ConfigError(
-            file=str(prompt_path), problem=f"cannot be read ({exc.strerror})"
-        ) from exc
-    return Project(root=root, config=config, tools=tools, system_prompt=system_prompt)
+    return Project(
+        root=root,
+        config=config,
+        tools=load_tools(root, config),
+        system_prompt=load_system_prompt(root, config),
+    )

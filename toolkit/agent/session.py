@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from toolkit.agent.harness_tools import HARNESS_TOOLS
+from toolkit.agent.harness_tools import harness_tools
 from toolkit.agent.project import Project
 from toolkit.agent.results import AgentResult, DecisionRecord, ToolCallRecord, UsageSummary
 from toolkit.config import EndpointConfig
@@ -122,7 +122,10 @@ class Session:
         self.session_id = uuid.uuid4().hex[:16]
         self._retrieve = retrieve
         self._recorder = RecordingTransport(transport)
-        self._specs: list[ToolSpec] = [*project.tools, *HARNESS_TOOLS]
+        self._specs: list[ToolSpec] = [
+            *project.tools,
+            *harness_tools(project.config.approval_examples),
+        ]
         self._model = chat_model or self._chat_model(endpoint, response_cache=response_cache)
         compliance = project.config.compliance
         self._audit = AuditLog(project.path(compliance.audit_log), key_env=compliance.audit_key_env)
@@ -192,6 +195,8 @@ class Session:
                 {
                     "id": passage.id,
                     "doc_id": passage.doc_id,
+                    "title": passage.title,
+                    "section": passage.section,
                     "score": passage.score,
                     "trust": passage.trust,
                     "quarantined": index in injected,
@@ -215,8 +220,11 @@ class Session:
         first_body = len(self._recorder.bodies)
         # The query is masked like the audit log is: no PII reaches an embedding endpoint.
         retrieved = self._search(str(self._compliance.engine.scrub(text)))
+        # Title and section let an answer cite "(Title, Section)" instead of a chunk id.
         self._harness.context = [
-            {"id": r["id"], "text": r["text"]} for r in retrieved if r["text"] is not None
+            {"id": r["id"], "title": r["title"], "section": r["section"], "text": r["text"]}
+            for r in retrieved
+            if r["text"] is not None
         ]
         state = self._agent.invoke({"messages": [*self._messages, HumanMessage(content=text)]})
         new_messages = list(state["messages"])[len(self._messages) :]

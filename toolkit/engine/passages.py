@@ -3,22 +3,33 @@
 Recognised forms (the common ways agents inline retrieval results):
 ``<passage id="kb-1">text</passage>`` (also document/doc/source/chunk tags),
 a JSON list of objects with an ``id`` and a ``text``/``content``/``page_content`` field,
-and lines starting with a bracketed id, ``[kb/loans.md#2] text`` (continuation lines and
+and lines starting with a bracketed id, ``[kb/pumps.md#2] text`` (continuation lines and
 paragraphs belong to the passage above, up to a Markdown heading or a question).
+
+Where a passage comes from rides along in either form: ``title``/``section`` attributes of a
+tag, ``title``/``section`` keys of a JSON object, or a source note right after a bracketed
+id, ``[kb/pumps.md#2] (title: "Pump guide", section: "Sizing > Head") text``
+(JSON strings, so quotes and parentheses inside a title are escaped, never ambiguous).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
 
-__all__ = ["Passage", "find_passages", "strip_passages"]
+__all__ = ["Passage", "find_passages", "source_note", "strip_passages"]
 
 _TAGGED = re.compile(
     r"<(passage|document|doc|source|chunk|context)\b([^>]*)>(.*?)</\1>", re.DOTALL | re.IGNORECASE
 )
 _TAG_ID = re.compile(r"""\b(?:id|doc_id|source)\s*=\s*["']?([^"'\s>]+)""")
+_TAG_ATTRIBUTE = r"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+_JSON_STRING = r'"(?:[^"\\\n]|\\.)*"'
+_SOURCE_NOTE = re.compile(
+    rf"^\(title:\s*({_JSON_STRING})(?:,\s*section:\s*({_JSON_STRING}))?\)[ \t]*\n?[ \t]*"
+)
 _BRACKETED = re.compile(r"^[ \t>*-]*\[([^\[\]\s]{1,120})\][ \t]*[:\-–—]?[ \t]*(.*)$", re.MULTILINE)  # noqa: RUF001
 _TEXT_KEYS = ("text", "content", "page_content", "snippet", "passage")
 
@@ -33,6 +44,15 @@ class Passage:
 
     id: str
     text: str
+    title: str = ""
+    section: str = ""
+
+    @property
+    def source(self) -> str:
+        """Where the passage comes from: ``Title, Section``, the title alone, or the id."""
+        if self.title and self.section:
+            return f"{self.title}, {self.section}"
+        return self.title or self.id
 
     @property
     def quarantined(self) -> bool:
@@ -64,7 +84,14 @@ def _from_json(text: str) -> list[Passage]:
                     continue
                 body = next((item[k] for k in _TEXT_KEYS if isinstance(item.get(k), str)), None)
                 if body is not None:
-                    found.append(Passage(str(item["id"]), body.strip()))
+                    found.append(
+                        _with_source(
+                            str(item["id"]),
+                            body.strip(),
+                            str(item.get("title") or ""),
+                            str(item.get("section") or ""),
+                        )
+                    )
         start = text.find("[", start + max(length, 1))
     return found
 
@@ -75,7 +102,8 @@ def find_passages(text: str) -> list[Passage]:
     for match in _TAGGED.finditer(text):
         ident = _TAG_ID.search(match.group(2))
         if ident:
-            tagged.append(Passage(ident.group(1), match.group(3).strip()))
+            title, section = (_attribute(match.group(2), key) for key in ("title", "section"))
+            tagged.append(_with_source(ident.group(1), match.group(3).strip(), title, section))
     if tagged:
         return tagged
     stripped = text.lstrip()
@@ -98,11 +126,40 @@ def find_passages(text: str) -> list[Passage]:
             continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = (match.group(2) + text[match.end() : end]).strip()
+        passage = _with_source(label, body, "", "")
+        body = passage.text
         if not _QUARANTINE_START.match(body):
             body = _own_paragraphs(body)
         if body:
-            passages.append(Passage(label, body))
+            passages.append(Passage(label, body, passage.title, passage.section))
     return passages
+
+
+def _attribute(attributes: str, name: str) -> str:
+    match = re.search(_TAG_ATTRIBUTE.format(name=name), attributes)
+    return " ".join(html.unescape(match.group(1) or match.group(2) or "").split()) if match else ""
+
+
+def _with_source(ident: str, body: str, title: str, section: str) -> Passage:
+    """A passage, its leading source note (if any) read into `title` and `section`."""
+    note = _SOURCE_NOTE.match(body)
+    if note:
+        try:
+            title = str(json.loads(note.group(1)))
+            section = str(json.loads(note.group(2))) if note.group(2) else ""
+        except json.JSONDecodeError:
+            note = None
+        else:
+            body = body[note.end() :]
+    return Passage(ident, body.strip(), " ".join(title.split()), " ".join(section.split()))
+
+
+def source_note(title: str, section: str = "") -> str:
+    """The source note a bracketed passage line carries: ``(title: "...", section: "...")``."""
+    note = f"(title: {json.dumps(title, ensure_ascii=False)}"
+    if section:
+        note += f", section: {json.dumps(section, ensure_ascii=False)}"
+    return note + ")"
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.engine.arguments import fill_arguments
+from toolkit.engine.assumptions import Assumption, assumptions_for_calls
 from toolkit.engine.compose import ToolOutcome, answer_from_results, answer_missing, answer_plain
 from toolkit.engine.passages import Passage, find_passages, strip_passages
 from toolkit.engine.request import ChatRequest, Message, ToolSpec
@@ -253,19 +254,39 @@ def _collect_passages(messages: Sequence[Message]) -> list[Passage]:
     return list(seen.values())
 
 
-def _outcomes(conversation: Sequence[Message]) -> list[ToolOutcome]:
+def _outcomes(conversation: Sequence[Message], tools: Sequence[ToolSpec]) -> list[ToolOutcome]:
     index = len(conversation) - 1
     while index >= 0 and conversation[index].role == "tool":
         index -= 1
     if index < 0 or not conversation[index].tool_calls:
         return []
     calls = {call.id: call for call in conversation[index].tool_calls}
+    schemas = {tool.name: tool.parameters for tool in tools}
     outcomes = []
     for message in conversation[index + 1 :]:
         call = calls.get(message.tool_call_id or "")
         if call is not None:
-            outcomes.append(ToolOutcome(call.name, call.arguments, message.content))
+            outcomes.append(
+                ToolOutcome(call.name, call.arguments, message.content, schemas.get(call.name))
+            )
     return outcomes
+
+
+def _assumptions(
+    question: str, outcomes: Sequence[ToolOutcome], tools: Sequence[ToolSpec]
+) -> list[Assumption]:
+    """Defaults the calls ran with although the question speaks of those parameters."""
+    specs = {tool.name: tool for tool in tools}
+    calls = []
+    for outcome in outcomes:
+        spec = specs.get(outcome.name)
+        try:
+            arguments = json.loads(outcome.arguments or "{}")
+        except json.JSONDecodeError:
+            continue
+        if spec is not None and isinstance(arguments, dict):
+            calls.append((spec.name, spec.description, spec.parameters, arguments))
+    return assumptions_for_calls(question, calls)
 
 
 def decide(request: ChatRequest) -> Decision:
@@ -284,11 +305,19 @@ def decide(request: ChatRequest) -> Decision:
     )
     tool_names = [tool.name for tool in request.tools]
     if conversation and conversation[-1].role == "tool":
-        outcomes = _outcomes(conversation)
+        outcomes = _outcomes(conversation, request.tools)
         focus = _answered_part(question, {o.name for o in outcomes}, request.tools)
-        return Decision(content=answer_from_results(question, outcomes, passages, focus=focus))
+        assumed = _assumptions(question, outcomes, request.tools)
+        return Decision(
+            content=answer_from_results(
+                question, outcomes, passages, focus=focus, assumptions=assumed
+            )
+        )
+    descriptions = {tool.name: split_examples(tool.description)[0] for tool in request.tools}
     if request.tool_choice == "none" or not request.tools or not question.strip():
-        return Decision(content=answer_plain(question, passages, tool_names))
+        return Decision(
+            content=answer_plain(question, passages, tool_names, descriptions=descriptions)
+        )
     ranked = _rank_by_parts(question, request.tools)
     forced = (
         request.tool_choice.removeprefix("function:")
@@ -303,7 +332,9 @@ def decide(request: ChatRequest) -> Decision:
         ranked = _read_in_full(question, ranked)
         best = ranked[0][0] if ranked else 0.0
     if best < ABSOLUTE_THRESHOLD and not must_call:
-        return Decision(content=answer_plain(question, passages, tool_names))
+        return Decision(
+            content=answer_plain(question, passages, tool_names, descriptions=descriptions)
+        )
     candidates: list[_Candidate] = []
     first_missing: tuple[ToolSpec, list[str]] | None = None
     for score, tool in ranked:
@@ -368,7 +399,7 @@ def decide(request: ChatRequest) -> Decision:
         ]
         redacted = bool(_MASKED.search(question))
         return Decision(content=answer_missing(question, tool.name, described, redacted=redacted))
-    return Decision(content=answer_plain(question, passages, tool_names))
+    return Decision(content=answer_plain(question, passages, tool_names, descriptions=descriptions))
 
 
 def _read_in_full(

@@ -39,6 +39,7 @@ def print_summary(console: Console, report: EvalReport, threshold_failures: list
         ("escalation correctness", _pct(agg.escalation_correctness)),
         ("violations", f"{agg.violations} "
          + " ".join(f"{k}:{v}" for k, v in agg.violations_by_rule.items())),
+        ("assumptions stated (cases)", f"{agg.assumptions} ({agg.cases_with_assumptions})"),
         ("tokens prompt / cached / completion",
          f"{agg.prompt_tokens:,} / {agg.cached_tokens:,} / {agg.completion_tokens:,}"),
         ("cache hit rate achieved / ideal",

@@ -122,6 +122,7 @@ def _summary(report: EvalReport) -> str:
         ("Refusal / escalation correctness", f"{_fmt(agg.refusal_correctness, 'pct')} / "
          f"{_fmt(agg.escalation_correctness, 'pct')}"),
         ("Violations", f"{agg.violations} " + escape(json.dumps(agg.violations_by_rule))),
+        ("Assumptions stated (cases)", f"{agg.assumptions} ({agg.cases_with_assumptions})"),
         ("Tokens prompt / cached / completion",
          f"{agg.prompt_tokens:,} / {agg.cached_tokens:,} / {agg.completion_tokens:,}"),
         ("Cache hit rate achieved / ideal", f"{_fmt(agg.cache_hit_rate, 'pct')} / "
@@ -133,6 +134,13 @@ def _summary(report: EvalReport) -> str:
     ]  # fmt: skip
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f'<h2 id="summary">Summary</h2><table class="summary">{body}</table>'
+
+
+def _assumed(count: int) -> str:
+    """A note under the result when the answer stated assumptions."""
+    if not count:
+        return ""
+    return f"<div class='muted'>{count} assumption{'s' if count > 1 else ''} stated</div>"
 
 
 def _case_rows(cases: Sequence[CaseSummary]) -> str:
@@ -158,7 +166,8 @@ def _case_rows(cases: Sequence[CaseSummary]) -> str:
         answer = escape(last.answer) if last else ""
         rows.append(
             f"<tr><td><code>{escape(case.case_id)}</code><div class='muted'>"
-            f"{escape(case.request)}</div></td><td>{status} {_fmt(case.pass_fraction, 'pct')}</td>"
+            f"{escape(case.request)}</div></td><td>{status} {_fmt(case.pass_fraction, 'pct')}"
+            f"{_assumed(case.assumptions)}</td>"
             f"<td>{calls or '<span class=muted>none</span>'}</td>"
             f"<td>{'<ul>' + failures + '</ul>' if failures else ''}"
             f"<details><summary>answer</summary><pre>{answer}</pre></details></td>"

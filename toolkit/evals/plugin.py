@@ -2,7 +2,8 @@
 
 Registered as the ``toolkit_evals`` entry point (``pytest11``), so it loads in
 every pytest run where the toolkit is installed, and stays inert unless the
-file it is offered is ``evals/cases.yaml`` next to a ``toolkit.yaml``. Then
+file it is offered is the cases file a ``toolkit.yaml`` above it declares
+(``evaluation.cases``, by default ``evals/cases.yaml``). Then
 ``pytest evals/`` collects one item per case, named by the case id, plus one
 ``rule-coverage`` item that fails when a rule of the pack is exercised by no
 case and by no test marked ``@pytest.mark.toolkit_rules("F-C1", ...)``.
@@ -33,6 +34,8 @@ AskFn = Callable[["EvalCase"], Any]
 __all__ = ["EvalCaseFailed", "EvalFile", "EvalItem", "RuleCoverageItem"]
 
 _CONFIG_FILE = "toolkit.yaml"
+_DEFAULT_CASES = "evals/cases.yaml"
+_MAX_DEPTH = 4  # how far above a YAML file a project's toolkit.yaml may sit
 _ASKERS = pytest.StashKey[dict[Path, AskFn]]()
 _COVERED = pytest.StashKey[set[str]]()
 COVERAGE_ITEM = "rule-coverage"
@@ -60,13 +63,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_COVERED] = set()
 
 
+def _project_of(cases_path: Path) -> Path | None:
+    """The project whose ``evaluation.cases`` is ``cases_path`` (nearest ``toolkit.yaml`` up)."""
+    import yaml
+
+    for folder in list(cases_path.parents)[:_MAX_DEPTH]:
+        config = folder / _CONFIG_FILE
+        if not config.is_file():
+            continue
+        declared = _DEFAULT_CASES
+        try:
+            data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = None  # the default path still collects, so the error surfaces on load
+        evaluation = data.get("evaluation") if isinstance(data, dict) else None
+        if isinstance(evaluation, dict) and isinstance(evaluation.get("cases"), str):
+            declared = evaluation["cases"]
+        return folder if (folder / declared).resolve() == cases_path.resolve() else None
+    return None
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect ``evals/cases.yaml`` of a toolkit project; ignore every other file."""
-    if file_path.name != "cases.yaml" or file_path.parent.name != "evals":
-        return None
-    project_dir = file_path.parent.parent
+    """Collect a toolkit project's evaluation cases (``evaluation.cases``); ignore the rest."""
     # A template folder ({{cookiecutter...}}) holds a toolkit.yaml that is not yet a project.
-    if not (project_dir / _CONFIG_FILE).is_file() or "{{" in str(file_path):
+    if file_path.suffix not in (".yaml", ".yml") or "{{" in str(file_path):
+        return None
+    if _project_of(file_path) is None:
         return None
     collector: EvalFile = EvalFile.from_parent(parent, path=file_path)
     return collector
@@ -100,7 +122,9 @@ class _ProjectFiles:
         from toolkit.evals.rules import load_rules
         from toolkit.evals.runner import _resolve_project
 
-        self.project_dir = cases_path.parent.parent
+        project_dir = _project_of(cases_path)
+        assert project_dir is not None  # collected only when it has one
+        self.project_dir = project_dir
         resolved = _resolve_project(self.project_dir)
         self.resolved = resolved
         self.config = resolved.config

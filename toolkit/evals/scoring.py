@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from toolkit.evals._result import AgentResultLike
+from toolkit.evals.assumptions import count_assumptions
 from toolkit.evals.cases import EvalCase
 from toolkit.evals.pii import find_unmasked_pii
 from toolkit.evals.rules import APPROVAL_TOOL, RuleInfo
@@ -60,6 +61,7 @@ class CaseResult(BaseModel):
     violations: list[Violation] = Field(default_factory=list)
     rules_fired: list[str] = Field(default_factory=list)
     answer: str = ""
+    assumptions: int = 0
     refused: bool = False
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)
     retrieved_ids: list[str] = Field(default_factory=list)
@@ -337,6 +339,7 @@ def score_case(
         violations=violations,
         rules_fired=fired,
         answer=answer,
+        assumptions=count_assumptions(answer),
         refused=result.refused,
         tool_calls=[
             {"name": c.name, "args": dict(c.args), "status": c.status, "reason": c.reason}

@@ -85,6 +85,15 @@ class CaseSummary(BaseModel):
         """Cost over all repeats."""
         return sum(run.cost for run in self.runs)
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def assumptions(self) -> int:
+        """Assumptions the answer stated (defaults standing in for what the user said).
+
+        The most any repeat stated: one run that assumed is enough to look at the case.
+        """
+        return max((run.assumptions for run in self.runs), default=0)
+
 
 class Aggregates(BaseModel):
     """The run's metrics. A metric with nothing to measure is None."""
@@ -104,6 +113,8 @@ class Aggregates(BaseModel):
     violations: int = 0
     violations_by_rule: dict[str, int] = Field(default_factory=dict)
     errors: int = 0
+    assumptions: int = 0
+    cases_with_assumptions: int = 0
     prompt_tokens: int = 0
     cached_tokens: int = 0
     completion_tokens: int = 0
@@ -191,6 +202,8 @@ def aggregate(cases: Sequence[CaseSummary], *, ideal: tuple[int, int] | None = N
     agg.violations = sum(by_rule.values())
     agg.violations_by_rule = dict(sorted(by_rule.items()))
     agg.errors = sum(run.error is not None for run in runs)
+    agg.assumptions = sum(case.assumptions for case in cases)
+    agg.cases_with_assumptions = sum(case.assumptions > 0 for case in cases)
     agg.prompt_tokens = sum(run.prompt_tokens for run in runs)
     agg.cached_tokens = sum(run.cached_tokens for run in runs)
     agg.completion_tokens = sum(run.completion_tokens for run in runs)

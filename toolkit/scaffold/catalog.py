@@ -9,7 +9,7 @@ from typing import Any
 
 from toolkit.errors import TemplateError, TemplateNotFoundError
 
-__all__ = ["TemplateInfo", "get_template", "list_templates", "templates_root"]
+__all__ = ["TemplateInfo", "get_template", "list_templates", "template_at", "templates_root"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +65,15 @@ def _load(path: Path) -> TemplateInfo:
         )
     except KeyError as exc:
         raise TemplateError(template=path.name, problem=f"_toolkit lacks {exc}") from exc
+
+
+def template_at(path: Path) -> TemplateInfo:
+    """The template in the folder ``path`` (holding ``cookiecutter.json``), wherever it is.
+
+    Raises:
+        TemplateError: ``cookiecutter.json`` is unreadable or lacks the ``_toolkit`` block.
+    """
+    return _load(path.resolve())
 
 
 def list_templates() -> list[TemplateInfo]:

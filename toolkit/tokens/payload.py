@@ -8,6 +8,7 @@ are truncated once, when `tool_message` creates them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -144,8 +145,9 @@ def render_context(context: str | Sequence[Any] | Mapping[str, Any]) -> str:
     """Render per-turn volatile data (retrieved passages, time, ids) as deterministic text.
 
     A mapping renders one ``## key`` section per key in sorted order; a list renders
-    numbered items (``{"id", "text"}`` passages as ``[id] text``); other values as
-    canonical JSON.
+    numbered items (``{"id", "text"}`` passages as ``[id] text``, with ``"title"`` and
+    ``"section"`` as ``[id] (title: "T", section: "S") text``); other values as canonical
+    JSON.
 
     Args:
         context: Text, a list of passages, or a mapping of named sections.
@@ -167,13 +169,28 @@ def _render_value(value: Any) -> str:
         for number, item in enumerate(value, start=1):
             if isinstance(item, Mapping) and "id" in item and ("text" in item or "content" in item):
                 text = item.get("text", item.get("content"))
-                lines.append(f"[{item['id']}] {text}")
+                lines.append(f"[{item['id']}] {_source_note(item)}{text}")
             elif isinstance(item, str):
                 lines.append(f"[{number}] {item}")
             else:
                 lines.append(f"[{number}] {canonical_dumps(item)}")
         return "\n".join(lines)
     return canonical_dumps(value)
+
+
+def _source_note(item: Mapping[str, Any]) -> str:
+    """``(title: "...", section: "...") `` for a passage that names its document, else ``""``.
+
+    JSON strings keep a title's quotes and parentheses unambiguous for a parser.
+    """
+    title = " ".join(str(item.get("title") or "").split())
+    if not title:
+        return ""
+    note = f"(title: {json.dumps(title, ensure_ascii=False)}"
+    section = " ".join(str(item.get("section") or "").split())
+    if section:
+        note += f", section: {json.dumps(section, ensure_ascii=False)}"
+    return note + ") "
 
 
 def tool_message(tool_call_id: str, content: str, *, max_chars: int = 8000) -> dict[str, Any]:

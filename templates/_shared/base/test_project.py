@@ -20,15 +20,18 @@ def test_declared_paths_exist(project_dir: Path) -> None:
     assert (project_dir / config.retrieval.knowledge_dir).is_dir()
     assert (project_dir / config.compliance.rules).is_file()
     assert (project_dir / config.evaluation.cases).is_file()
-    assert (project_dir / "prompts" / "system.md").is_file()
+    assert (project_dir / config.tools_module).is_file()
+    assert (project_dir / config.system_prompt).is_file()
 
 
 def test_system_prompt_is_static(project_dir: Path) -> None:
     # A date or id in the system prompt would defeat prefix caching.
-    text = (project_dir / "prompts" / "system.md").read_text(encoding="utf-8")
+    config = ProjectConfig.load(project_dir, environ={})
+    text = (project_dir / config.system_prompt).read_text(encoding="utf-8")
     assert "{" not in text and "}" not in text
 
 
 def test_yaml_files_parse(project_dir: Path) -> None:
-    for name in ("compliance/rules.yaml", "evals/cases.yaml"):
+    config = ProjectConfig.load(project_dir, environ={})
+    for name in (config.compliance.rules, config.evaluation.cases):
         assert yaml.safe_load((project_dir / name).read_text(encoding="utf-8")) is not None

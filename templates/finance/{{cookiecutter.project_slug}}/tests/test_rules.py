@@ -78,7 +78,7 @@ def test_large_limits_go_to_a_human(rules: RuleSet) -> None:
         "set_credit_limit", {"account": "12345678", "limit": 80000}, write=True
     )
     assert decision.action == "require_approval"
-    assert officer.check_tool_call("request_human_approval", {"limit": 80000}, write=True).allowed
+    assert officer.check_tool_call("request_human_approval", {"amount": 80000}, write=True).allowed
 
 
 @pytest.mark.toolkit_rules("F-C3-BOUNDS")
