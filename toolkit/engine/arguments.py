@@ -70,8 +70,9 @@ class Filled:
     """Arguments found for one tool, and how each was found.
 
     `missing`: required and not found; `defaulted`: a schema default or enum fallback stands
-    in; `weak`: a bare number where a unit was expected; `labelled`: numbers read with a
-    label word, a Chinese label or a matching unit; `unread`: properties the text mentions
+    in; `weak`: a bare number where a unit was expected; `labelled`: values read with
+    evidence (a number with a label word, a Chinese label or a matching unit; a string taken
+    from its own place in the text; an enum value named); `unread`: properties the text mentions
     with a value that could not be read, and the phrase (``{"visits_per_year": "visited
     continuously"}``); `spans`: text consumed by string values.
     """
@@ -147,6 +148,7 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
     required = [r for r in schema.get("required", []) if isinstance(r, str)]
     original = work
     result = Filled()
+    evidence: list[str] = []
     numeric: list[NumericProperty] = []
     deferred: list[tuple[str, dict[str, Any]]] = []
     for name, prop in properties.items():
@@ -159,6 +161,7 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
                 if end > start:
                     work = _mask(work, start, end)
                     result.spans.append((start, end))
+                    evidence.append(name)
             continue
         if kind in ("number", "integer"):
             counted = frequency_period(name, prop) is not None
@@ -184,13 +187,17 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
     pending = [p for p in numeric if p.name not in result.arguments]
     reading = assign_numbers(work, quantities, pending)
     result.arguments.update(reading.values)
-    result.weak, result.labelled = reading.weak, reading.labelled
+    result.weak = reading.weak
+    evidence += reading.labelled
     for name, prop in deferred:
         if name in result.arguments:
             continue
         value = _other_value(work, original, name, prop, root, quantities)
         if value is not None:
             result.arguments[name] = value
+            if "enum" in prop:
+                evidence.append(name)
+    result.labelled = [name for name in properties if name in evidence]
     for name, prop in properties.items():
         if name not in result.arguments and name in required:
             default = prop.get("default")

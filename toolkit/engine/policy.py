@@ -421,7 +421,9 @@ def _given_in_full(tool: ToolSpec, text: str) -> dict[str, Any] | None:
     """The tool's arguments when `text` gives its required inputs with evidence, else None.
 
     Evidence: every required input read (none defaulted, none weak) and at least two of
-    them with a label or matching unit, a list of several objects counting for two.
+    them read with evidence (`Filled.labelled`: a number with a label or matching unit, a
+    string from its own place in the text, an enum value named), a list of several objects
+    counting for two.
     """
     required = [r for r in tool.parameters.get("required", []) if isinstance(r, str)]
     if not required:
