@@ -134,14 +134,14 @@ class EngineAPI:
 
     def _models(self, body: bytes) -> ApiResponse:
         engine = self.engine
-        card = {
+        entry = {
             "id": engine.model,
             "object": "model",
             "created": 0,
             "owned_by": "toolkit",
             "max_model_len": engine.max_model_len,
         }
-        return _json(200, {"object": "list", "data": [card]})
+        return _json(200, {"object": "list", "data": [entry]})
 
     def _health(self, body: bytes) -> ApiResponse:
         return _json(200, {"status": "ok"})

@@ -9,7 +9,7 @@ question speaks of it:
 * the question holds a *distinctive* word of the parameter: a content word of its name or
   description that no other parameter of the tool, and not the tool's own name or
   description, uses, and that is not merely its unit ("quarterly" in "(12 = monthly, 4 =
-  quarterly)" is; "income" shared with another parameter, or "days" as the unit, is not).
+  quarterly)" is; "weight" shared with another parameter, or "days" as the unit, is not).
 
 A default the question does not touch (a policy cap nobody mentioned) is no assumption.
 

@@ -109,7 +109,7 @@ def _name_unit(name: str, schema: dict[str, Any]) -> str | None:
         if described & PRICE_WORDS:
             return f"currency/{den}"
     for word in before:
-        # "n_months" counts months; "monthly_debt" is money paid each month.
+        # "num_weeks" counts weeks; "monthly_fee" is money paid each month.
         single = word[:-1] if word.endswith("s") else word
         if single in _TIME_WORDS:
             return _TIME_WORDS[single]
@@ -120,7 +120,7 @@ def property_unit(name: str, schema: dict[str, Any]) -> str | None:
     """The unit a numeric property wants, or None for a plain number.
 
     Read from ``x-unit`` when present, else from the name (``demand_mw``, ``weight_kg``,
-    ``n_months``), else from the description ("in MW", "(kg)", "$/MWh", or a description
+    ``num_weeks``), else from the description ("in MW", "(kg)", "$/MWh", or a description
     that opens with a time unit: "Days past due."). A time word later in a description
     ("rate per year") is not a unit.
     """

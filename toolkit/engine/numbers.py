@@ -136,7 +136,7 @@ def _context_score(
         and not between[0][:1].isalnum()
     ):
         # "18 guests in 25 rooms": the word right after a number is that number's own
-        # (with a single word between, "income 9,000 rent 2,000", it labels the next one).
+        # (with a single word between, "width 9,000 depth 2,000", it labels the next one).
         before = before[1:]
     if not before_counts:
         before = []
@@ -144,7 +144,7 @@ def _context_score(
     # "119 per night", "900 a month" are rates: the night or month is not what they count.
     after = [] if _PER_AFTER.match(following[0]) else terms(following[0])[:4]
     # The noun right after a number is what it counts ("40 rooms holding 32 guests")
-    # unless it sits alone between two numbers ("income 9,000 rent 2,000").
+    # unless it sits alone between two numbers ("width 9,000 depth 2,000").
     own = len(following) > 1 or next_start == len(text) or len(following[0].split()) >= 2
     score = 0.0
     # "label 9,000" is the usual order, so words before a number weigh more than after.

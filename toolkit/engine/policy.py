@@ -106,8 +106,8 @@ def rank_tools(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, To
 def _rank_by_parts(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float, ToolSpec]]:
     """Rank on the whole question and on each of its clauses.
 
-    A question in several parts ("payment on this loan, and is it affordable on my
-    income?") matches each part's tool best within that part, where the whole question
+    A question in several parts ("length of this route, and how long does it take at
+    80 km/h?") matches each part's tool best within that part, where the whole question
     dilutes both. Within each clause whose best match passes `ABSOLUTE_THRESHOLD`, scores
     are scaled so the clause's best tool ties with the best tool of the whole question;
     a tool keeps its highest scaled score (ties: the whole question's order).

@@ -148,7 +148,7 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
 
 
 def _continues(text: str, chunks: list[re.Match[str]], first: int, last: int) -> bool:
-    """True when digits run on past the span ("1111 1111" inside a 16-digit card number).
+    """True when digits run on past the span ("1111 1111" inside a 16-digit number).
 
     A value cut out of a longer number is not that value: a pattern must match a whole
     group of digit chunks joined by single spaces or dashes.

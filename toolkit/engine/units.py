@@ -93,7 +93,7 @@ _TIME = {
     "milliseconds": 1e-3, "seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0,
     "nights": 86400.0, "weeks": 604800.0, "months": 2629800.0, "years": 31557600.0,
 }  # fmt: skip
-# Months and years convert by the calendar (a 30-year loan is 360 months), not by seconds.
+# Months and years convert by the calendar (30 years are 360 months), not by seconds.
 _CALENDAR = {("years", "months"): 12.0, ("months", "years"): 1 / 12, ("years", "days"): 365.0}
 _SCALES: dict[str, tuple[str, float]] = {
     **{unit: ("time", factor) for unit, factor in _TIME.items()},
