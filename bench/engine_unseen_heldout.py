@@ -4,7 +4,7 @@
 `HELDOUT` was written once, after the engine work and before it was first run; its first
 score (10 of 22) then guided general fixes, so it is a tuning set from then on. `HELDOUT_2`
 was written after that first run and before those fixes, and is run only at the end.
-`bench/engine_unseen.py` reports all scores. Each entry is (domain, request, expected calls).
+`bench/bench_engine_unseen.py` reports all scores. Each entry is (domain, request, expected calls).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ HVAC are written here, fresh and plain (names, descriptions, types, enums, bound
 ``x-`` annotations), and sent exactly as a client of `toolkit serve` sends them, with the
 two tools of their domain. The energy tools of issue 12 cover the two failures measured
 before this work (an array of dispatch units; Chinese gas names in shuffled order).
-`bench/engine_unseen.py` prints the score on these cases and on a held-out set of
+`bench/bench_engine_unseen.py` prints the score on these cases and on a held-out set of
 phrasings that was written after the engine work and is never used to tune it.
 """
 

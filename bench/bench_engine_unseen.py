@@ -5,7 +5,7 @@ sets of `bench/engine_unseen_heldout.py` through `LocalEngine.complete`, exactly
 client sends them, and prints "N of M fully correct" for each set (right tools, in order,
 with exactly the expected arguments). `--verbose` lists every request that is not.
 
-    python bench/engine_unseen.py [--verbose] [--without-final]
+    python bench/bench_engine_unseen.py [--verbose] [--without-final]
 
 `--without-final` leaves out the second held-out set (for runs while working on the engine).
 """
