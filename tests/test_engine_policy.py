@@ -204,12 +204,44 @@ def test_picks_the_tool_and_fills_arguments(
 
 def test_several_matching_tools_are_all_called() -> None:
     text = (
+        "Monthly payment for a 350k mortgage at 5.5% over 25 years, and is a 2,000 payment "
+        "affordable on income 9,000 with debts of 400?"
+    )
+    decision = ask(text)
+    assert dict(decision.tool_calls) == {
+        "loan_amortization": {"principal": 350000.0, "annual_rate": 0.055, "n_months": 300},
+        "affordability_check": {
+            "gross_monthly_income": 9000.0,
+            "monthly_debt": 400.0,
+            "new_payment": 2000.0,
+        },
+    }
+    assert len(ask(text, parallel_tool_calls=False).tool_calls) == 1
+
+
+def test_a_part_without_its_own_figures_borrows_none_from_another_call() -> None:
+    # The affordability part gives no payment: 350k is the loan's principal, not a payment.
+    text = (
         "Monthly payment for a 350k mortgage at 5.5% over 25 years, and is it affordable "
         "on income 9,000 with debts of 400?"
     )
     decision = ask(text)
-    assert {name for name, _ in decision.tool_calls} == {"loan_amortization", "affordability_check"}
-    assert len(ask(text, parallel_tool_calls=False).tool_calls) == 1
+    assert [name for name, _ in decision.tool_calls] == ["loan_amortization"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it affordable on income 9,000 with debts of 400 and a new payment of 1,987?",
+        "My income is 9,000 and my debts are 400; can I take on a new 1,987 payment?",
+    ],
+)
+def test_a_label_after_a_linking_word_belongs_to_the_next_number(text: str) -> None:
+    (call,) = ask(text).tool_calls
+    assert call == (
+        "affordability_check",
+        {"gross_monthly_income": 9000.0, "monthly_debt": 400.0, "new_payment": 1987.0},
+    )
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,13 @@ def _context_score(
     after = [] if _PER_AFTER.match(following[0]) else terms(following[0])[:4]
     # The noun right after a number is what it counts ("40 rooms holding 32 guests")
     # unless it sits alone between two numbers ("width 9,000 depth 2,000").
-    own = len(following) > 1 or next_start == len(text) or len(following[0].split()) >= 2
+    # ...but only a word that follows it directly: in "income 9,000 with debts of 400" the
+    # noun after a linking word ("with", "and", "of") labels the next number, not this one.
+    first_word = re.match(r"\s*([^\W\d_]+)", following[0])
+    direct = first_word is None or bool(terms(first_word.group(1)))
+    own = direct and (
+        len(following) > 1 or next_start == len(text) or len(following[0].split()) >= 2
+    )
     score = 0.0
     # "label 9,000" is the usual order, so words before a number weigh more than after.
     # Chinese labels put the distinguishing word first (现有读数), so decay before is mild.

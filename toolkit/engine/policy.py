@@ -386,7 +386,7 @@ def decide(request: ChatRequest) -> Decision:
     limit = MAX_CALLS if request.parallel_tool_calls else 1
     if candidates and not must_call:
         candidates.extend(_parts_read_in_full(question, request.tools, candidates))
-    kept = _focused(question, _without_redundant(candidates))
+    kept = _focused(question, _without_redundant(candidates), request.tools)
     calls = [(c.tool.name, c.arguments) for c in kept][:limit]
     if calls:
         return Decision(tool_calls=tuple(calls))
@@ -471,22 +471,35 @@ def _lists_objects(arguments: dict[str, Any]) -> bool:
     )
 
 
-def _focused(question: str, candidates: list[_Candidate]) -> list[_Candidate]:
-    """With several different tools called, each reads the sentences that ask for it.
+def _focused(
+    question: str, candidates: list[_Candidate], tools: Sequence[ToolSpec]
+) -> list[_Candidate]:
+    """With several different tools called, each reads the parts that ask for it.
 
     "RevPAR for 240 rooms at 96 ... ? Also quote 12 rooms for 2 nights ..." gives each tool
-    its own sentence; a tool keeps its whole-text reading when its sentences alone do not
-    fill it.
+    its own sentence (else its own clauses). A tool its parts alone do not fill keeps its
+    whole-text reading only when that reading takes no value another call reads: in
+    "area of a 40 m by 25 m plot, and how much water does it need at 5 mm a day?" a
+    water tool with no area of its own does not borrow the plot's 40 m; that call is
+    dropped rather than made with a borrowed figure.
     """
     names = {c.tool.name for c in candidates}
     parts = segments(question)
+    if len(parts) < 2:
+        parts = [c for c in segments(question, clauses=True) if len(set(_rank_terms(c))) >= 3]
     if len(names) < 2 or len(parts) < 2:
         return candidates
     best_for: dict[str, list[str]] = {}
     for part in parts:
-        ranked = rank_tools(part, [c.tool for c in candidates])
-        if ranked and ranked[0][0] >= ABSOLUTE_THRESHOLD:
-            best_for.setdefault(ranked[0][1].name, []).append(part)
+        # Ranked among all the request's tools (their IDF tells the words apart), then
+        # given to the best-ranked tool that is called.
+        # A part that fills one tool completely by itself is that tool's part.
+        ranked = [(sc, t) for sc, t in rank_tools(part, tools) if t.name in names]
+        ranked = [(sc, t) for sc, t in ranked if sc >= ABSOLUTE_THRESHOLD]
+        complete = [t for _, t in ranked if not fill_arguments(t.parameters, part).missing]
+        if complete or ranked:
+            owner = complete[0] if complete else ranked[0][1]
+            best_for.setdefault(owner.name, []).append(part)
     focused = []
     for candidate in candidates:
         own = best_for.get(candidate.tool.name)
@@ -494,6 +507,11 @@ def _focused(question: str, candidates: list[_Candidate]) -> list[_Candidate]:
             filled = fill_arguments(candidate.tool.parameters, " ".join(own))
             if not filled.missing and not filled.weak and filled.extracted:
                 focused.append(_Candidate(candidate.tool, filled.arguments, candidate.values))
+                continue
+            others = frozenset().union(
+                *(c.values for c in candidates if c.tool.name != candidate.tool.name)
+            )
+            if filled.missing and candidate.values & others:
                 continue
         focused.append(candidate)
     return focused
