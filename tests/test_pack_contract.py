@@ -206,8 +206,8 @@ def test_repeated_example(finance: Path) -> None:
     )
     _edit(
         finance / "toolkit.yaml",
-        "    - Raise my credit limit to 80,000.\n",
-        "    - Raise my credit limit to 80,000.\n"
+        "    - Can you raise the card limit on my account to 75,000?\n",
+        "    - Can you raise the card limit on my account to 75,000?\n"
         "    - Loan amount 240,000, term 30 years. What is the LTV?\n",
     )
     (problem,) = [p for p in check_project(finance) if "case echo " in p.message]
