@@ -27,14 +27,16 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The main job: generate the finance project, ingest its documents, evaluate it on the
-# embedded engine (summary table + report.html path), then run the project's own tests.
+# The main job: generate a project (finance unless INDUSTRY=energy|auto|manufacturing), ingest
+# its documents, evaluate it on the embedded engine (summary table + report.html path), then run
+# the project's own tests.
+INDUSTRY ?= finance
 demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
-	$(BIN)/toolkit new finance --no-input -o $(DEMO_DIR)
-	cd $(DEMO_DIR)/acme-finance-agent && $(CURDIR)/$(BIN)/toolkit ingest .
-	cd $(DEMO_DIR)/acme-finance-agent && $(CURDIR)/$(BIN)/toolkit eval .
-	cd $(DEMO_DIR)/acme-finance-agent && $(CURDIR)/$(BIN)/python -m pytest -q
+	$(BIN)/toolkit new $(INDUSTRY) --no-input -o $(DEMO_DIR)
+	cd $(DEMO_DIR)/*/ && $(CURDIR)/$(BIN)/toolkit ingest .
+	cd $(DEMO_DIR)/*/ && $(CURDIR)/$(BIN)/toolkit eval .
+	cd $(DEMO_DIR)/*/ && $(CURDIR)/$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
