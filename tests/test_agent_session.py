@@ -282,3 +282,10 @@ def test_session_context_overrides_deployment_facts_for_its_rules(project: Proje
     home = Session(project, context={"customer_region": "cn", "endpoint_region": "cn"})
     (executed,) = home.ask(text).tool_calls
     assert executed.status == "executed"
+
+
+def test_a_role_the_pack_does_not_declare_is_refused(project: Project) -> None:
+    from toolkit.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"'auditor' is not one of this project's roles"):
+        Session(project, role="auditor")

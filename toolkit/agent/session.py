@@ -22,6 +22,7 @@ from toolkit.agent.harness_tools import harness_tools
 from toolkit.agent.project import Project
 from toolkit.agent.results import AgentResult, DecisionRecord, ToolCallRecord, UsageSummary
 from toolkit.config import EndpointConfig
+from toolkit.errors import UsageError
 from toolkit.tooling import ToolSpec, as_langchain_tools
 
 if TYPE_CHECKING:
@@ -119,6 +120,14 @@ class Session:
 
         self.project = project
         self.role = role or project.config.compliance.default_role
+        pack = project.config.pack
+        if pack is not None and self.role not in pack.roles:
+            # An undeclared role would get only what rules grant everyone, silently.
+            raise UsageError(
+                f"role {self.role!r} is not one of this project's roles "
+                f"({', '.join(pack.roles)}, declared in toolkit.yaml pack.roles); "
+                "pick one of them or declare it there"
+            )
         self.session_id = uuid.uuid4().hex[:16]
         self._retrieve = retrieve
         self._recorder = RecordingTransport(transport)
