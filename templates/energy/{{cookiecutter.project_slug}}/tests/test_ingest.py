@@ -28,11 +28,12 @@ def test_reingest_of_unchanged_documents_embeds_nothing(
 @pytest.mark.parametrize(
     ("question", "document"),
     [
-        ("How much of a customer's monthly pay may go to loan repayments?", "retail-credit-underwriting-policy.md"),
-        ("How should card numbers be displayed to staff?", "cardholder-data-handling-standard.md"),
-        ("When does a loan move to lifetime expected credit losses?", "ifrs9-staging-note.md"),
-        ("What must we tell an applicant we turn down?", "adverse-action-notice-procedure.md"),
-        ("Which words may advisers not use about investment returns?", "customer-communications-guide.md"),
+        ("How much spare capacity should we carry above the seasonal peak?", "resource-adequacy-reserve-policy.md"),
+        ("How fast does winding insulation wear out when it runs hot?", "transformer-loading-guideline.md"),
+        ("Which gas ratios point to arcing inside a transformer tank?", "dga-interpretation-procedure.md"),
+        ("How do we judge whether a peak prediction method is accurate enough?", "load-forecast-methodology.md"),
+        ("May I paste a device network address into a ticket?", "grid-cyber-information-standard.md"),
+        ("What has to happen before a crew touches equipment in the yard?", "substation-inspection-safety-checklist.md"),
     ],
 )
 def test_paraphrased_questions_find_their_document(
@@ -42,7 +43,13 @@ def test_paraphrased_questions_find_their_document(
     assert document in found, found
 
 
-def test_the_adversarial_factsheet_is_untrusted(store: KnowledgeStore) -> None:
-    passages = store.search("Fund A annual returns and fees", k=4)
+def test_the_contractor_sop_is_untrusted(store: KnowledgeStore) -> None:
+    passages = store.search("Substation 7 bus coupler switching sequence contractor", k=4)
     trust = {p.doc_id: p.trust for p in passages}
-    assert trust.get("fund-a-factsheet.md") == "untrusted"
+    assert trust.get("substation-7-switching-sop-contractor-copy.md") == "untrusted"
+
+
+def test_the_dispatch_procedure_is_marked_for_the_production_zone(store: KnowledgeStore) -> None:
+    passages = store.search("three-part communication repeat back dispatch instruction", k=4)
+    zones = {p.doc_id: p.metadata.get("zone") for p in passages}
+    assert zones.get("dispatch-operating-procedure.md") == "production_control"

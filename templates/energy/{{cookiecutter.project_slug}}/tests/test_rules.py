@@ -16,153 +16,174 @@ def rules(project_dir: Path) -> RuleSet:
     return RuleSet.load(project_dir / "compliance" / "rules.yaml")
 
 
-def engine(rules: RuleSet, role: str = "customer_service", **context: object) -> ComplianceEngine:
+def engine(rules: RuleSet, role: str = "planning_engineer", **context: object) -> ComplianceEngine:
     return ComplianceEngine(rules, role=role, context=context or None)
 
 
-def test_pack_covers_the_finance_rules(rules: RuleSet) -> None:
+def test_pack_covers_the_energy_rules(rules: RuleSet) -> None:
     ids = {rule.id for rule in rules}
-    assert {"X0", "F-C1", "F-C2", "F-C3", "F-C4", "F-C5", "F-C6"} <= ids
+    assert {"X0", "E-C1", "E-C2", "E-C3", "E-C4"} <= ids
 
 
-@pytest.mark.toolkit_rules("F-C1")
-def test_card_and_iban_are_masked_in_answers(rules: RuleSet) -> None:
-    decision = engine(rules).check_output(
-        "Card 4111 1111 1111 1111 and IBAN GB82 WEST 1234 5698 7654 32 are on file; "
-        "order 1234567812345678 shipped."
-    )
-    assert decision.action == "redact"
-    assert "411111******1111" in (decision.text or "")
-    assert "4111 1111 1111 1111" not in (decision.text or "")
-    assert "1234567812345678" in (decision.text or "")  # not a valid card: left alone
+@pytest.mark.toolkit_rules("E-C1-ROLE")
+@pytest.mark.parametrize("role", ["planning_engineer", "field_technician", "asset_engineer"])
+def test_only_dispatchers_issue_instructions(rules: RuleSet, role: str) -> None:
+    args = {"unit": "Unit B", "delta_mw": -20}
+    checker = engine(rules, role=role)
+    assert checker.check_tool_call("issue_dispatch_instruction", args, write=True).action == "block"
+    escalation = {"asset": "T2", "engineer": "protection"}
+    assert checker.check_tool_call("escalate_to_engineer", escalation, write=True).allowed
+    dispatcher = engine(rules, role="dispatcher")
+    assert dispatcher.check_tool_call("issue_dispatch_instruction", args, write=True).allowed
 
 
-@pytest.mark.toolkit_rules("F-C1")
-def test_fraud_investigators_may_see_full_numbers(rules: RuleSet) -> None:
-    decision = engine(rules, role="fraud_investigator").check_output("Card 4111111111111111.")
-    assert "4111111111111111" in (decision.text or "")
-
-
-@pytest.mark.toolkit_rules("F-C2")
+@pytest.mark.toolkit_rules("E-C1")
 @pytest.mark.parametrize(
-    "text",
+    ("args", "held"),
     [
-        "Fund A is guaranteed to grow.",
-        "This product is risk-free.",
-        "You will earn 8% a year.",
-        "该产品保本保收益。",
+        ({"unit": "Unit C", "delta_mw": 150}, True),
+        ({"unit": "Unit C", "delta_mw": -51}, True),
+        ({"unit": "Unit C", "delta_mw": 50}, False),
+        ({"unit": "Unit C", "delta_mw": 5, "breaker_operation": True}, True),
+        ({"unit": "Unit C"}, True),  # no delta: the predicate cannot be evaluated, fails closed
     ],
 )
-def test_promised_returns_are_blocked(rules: RuleSet, text: str) -> None:
-    assert engine(rules).check_output(text).action == "block"
+def test_large_moves_and_breaker_operations_need_confirmation(
+    rules: RuleSet, args: dict[str, object], held: bool
+) -> None:
+    decision = engine(rules, role="dispatcher").check_tool_call(
+        "issue_dispatch_instruction", args, write=True
+    )
+    assert (decision.action == "require_approval") is held
+    assert engine(rules, role="dispatcher").check_tool_call(
+        "request_human_approval", {"amount": 150}, write=True
+    ).allowed
 
 
-@pytest.mark.toolkit_rules("F-C2")
-def test_labelled_hypotheticals_pass(rules: RuleSet) -> None:
-    text = "In a hypothetical illustration, a 5% return would give 1,050 after a year."
+@pytest.mark.toolkit_rules("E-C1-3PC")
+def test_instructions_carry_the_three_part_note(rules: RuleSet) -> None:
+    decision = engine(rules, role="dispatcher").check_output("Status: queued_for_repeat_back.")
+    assert decision.action == "append_disclaimer"
+    assert "repeats the instruction back" in (decision.text or "")
+
+
+@pytest.mark.toolkit_rules("E-C2")
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("RTU-14 answers at 10.12.4.21.", "10.12.4.21"),
+        ("The gateway is 192.168.10.1:20000.", "192.168.10.1"),
+        ("Use fe80::1c2:3ff:fe4a:9b1 on the station LAN.", "fe80::1c2:3ff:fe4a:9b1"),
+        ("Its prefix is 2001:db8:0:1::17/64.", "2001:db8:0:1::17"),
+        ("The outstation is DNP3 address 1024.", "1024"),
+        ("Poll RTU 17 first.", "RTU 17"),
+        ("Laptop password: Sub7-maint!", "Sub7-maint"),
+        ("工程师站密码：abc123", "abc123"),
+        ("该站RTU地址：17", "RTU地址：17"),
+    ],
+)
+def test_cyber_information_is_masked(rules: RuleSet, text: str, secret: str) -> None:
+    for role in ("planning_engineer", "dispatcher"):
+        decision = engine(rules, role=role).check_output(text)
+        assert decision.action == "redact"
+        assert secret not in (decision.text or "")
+    retrieved = engine(rules).filter_retrieved([Passage(text=text, id="p1")])
+    assert secret not in retrieved.passages[0].text
+
+
+@pytest.mark.toolkit_rules("E-C2")
+@pytest.mark.parametrize(
+    "text",
+    ["Meeting at 10:30:15 in room 2.", "IEC 60599 section 9.1, ratio 1.2.", "Unit C is at 250 MW."],
+)
+def test_ordinary_figures_are_not_masked(rules: RuleSet, text: str) -> None:
     assert engine(rules).check_output(text).action == "allow"
 
 
-@pytest.mark.toolkit_rules("F-C3-ROLE")
-def test_write_tools_need_an_authorised_role(rules: RuleSet) -> None:
-    args = {"account": "12345678", "limit": 20000}
-    assert engine(rules).check_tool_call("set_credit_limit", args, write=True).action == "block"
-    officer = engine(rules, role="credit_officer")
-    assert officer.check_tool_call("set_credit_limit", args, write=True).allowed
+@pytest.mark.toolkit_rules("E-C2-ZONE")
+def test_production_control_documents_stay_in_their_zone(rules: RuleSet) -> None:
+    passages = [Passage(text="Desk procedure", id="p1", metadata={"zone": "production_control"})]
+    assert not engine(rules, role="dispatcher").filter_retrieved(passages).passages
+    management = engine(rules, role="dispatcher", session_zone="management")
+    assert not management.filter_retrieved(passages).passages
+    control = engine(rules, role="planning_engineer", session_zone="production_control")
+    assert control.filter_retrieved(passages).passages
 
 
-@pytest.mark.toolkit_rules("F-C3")
-def test_large_limits_go_to_a_human(rules: RuleSet) -> None:
-    officer = engine(rules, role="credit_officer")
-    decision = officer.check_tool_call(
-        "set_credit_limit", {"account": "12345678", "limit": 80000}, write=True
-    )
-    assert decision.action == "require_approval"
-    assert officer.check_tool_call("request_human_approval", {"amount": 80000}, write=True).allowed
-
-
-@pytest.mark.toolkit_rules("F-C3-BOUNDS")
-def test_limits_stay_in_product_range(rules: RuleSet) -> None:
-    officer = engine(rules, role="credit_officer")
-    decision = officer.check_tool_call(
-        "set_credit_limit", {"account": "12345678", "limit": 5_000_000}, write=True
-    )
-    assert decision.action == "block"
-
-
-@pytest.mark.toolkit_rules("F-C4")
-def test_declines_list_at_most_four_reasons(rules: RuleSet) -> None:
-    reasons = "\n".join(f"{i}. reason {i}" for i in range(1, 6))
-    text = f"Your application was declined. Principal reasons:\n{reasons}"
-    assert engine(rules).check_output(text).action == "block"
-    four = "\n".join(f"{i}. reason {i}" for i in range(1, 5))
-    assert engine(rules).check_output(f"Declined. Principal reasons:\n{four}").allowed
-
-
-@pytest.mark.toolkit_rules("F-C5")
+@pytest.mark.toolkit_rules("E-C3")
 @pytest.mark.parametrize(
     "text",
     [
-        "Keep each deposit under $10,000 to avoid the report.",
-        "A suspicious activity report was filed on your account.",
+        "You can bypass the differential relay with a jumper tonight.",
+        "Disable the Buchholz trip until morning.",
+        "先把差动保护退出保护再送电。",
     ],
 )
-def test_no_tipping_off_or_evasion_advice(rules: RuleSet, text: str) -> None:
-    assert engine(rules).check_output(text).action == "block"
+def test_no_advice_to_bypass_protection(rules: RuleSet, text: str) -> None:
+    assert engine(rules, role="field_technician").check_output(text).action == "block"
 
 
-@pytest.mark.toolkit_rules("F-C5-ESC")
-def test_aml_alerts_carry_the_routing_note(rules: RuleSet) -> None:
-    decision = engine(rules, role="bsa_officer").check_output("A structuring alert was raised.")
+@pytest.mark.toolkit_rules("E-C3")
+def test_forbidding_a_bypass_is_fine(rules: RuleSet) -> None:
+    text = "A relay is never bypassed; do not disable the differential protection."
+    assert engine(rules, role="field_technician").check_output(text).action == "allow"
+
+
+@pytest.mark.toolkit_rules("E-C3-STEPS")
+def test_field_answers_carry_the_isolation_note(rules: RuleSet) -> None:
+    decision = engine(rules, role="field_technician").check_output("Switching at the substation.")
     assert decision.action == "append_disclaimer"
-    assert "BSA officer" in (decision.text or "")
+    assert "job briefing" in (decision.text or "")
 
 
-@pytest.mark.toolkit_rules("F-C6")
-def test_prc_records_stay_in_region(rules: RuleSet) -> None:
-    passages = [Passage(text="Customer profile", id="p1", metadata={"region": "cn"})]
-    abroad = engine(rules, endpoint_region="eu").filter_retrieved(passages)
-    assert not abroad.passages
-    home = engine(rules, endpoint_region="cn").filter_retrieved(passages)
-    assert home.passages
+@pytest.mark.toolkit_rules("E-C4")
+@pytest.mark.parametrize("text", ["The unit is safe to continue.", "该主变可以继续运行。"])
+def test_no_clearance_without_sign_off(rules: RuleSet, text: str) -> None:
+    assert engine(rules, role="asset_engineer").check_output(text).action == "block"
 
 
-@pytest.mark.toolkit_rules("F-C6-TOOLS")
-def test_prc_customer_data_only_to_in_region_endpoints(rules: RuleSet) -> None:
-    iban = {"value": "GB82 WEST 1234 5698 7654 32", "kind": "iban"}
-    abroad = engine(rules, customer_region="cn", endpoint_region="us")
-    assert abroad.check_tool_call("validate_account_id", iban).action == "block"
-    # No personal data in an amortization: it may run anywhere.
-    loan = {"principal": 1000, "annual_rate": 0.05, "n_months": 12}
-    assert abroad.check_tool_call("loan_amortization", loan).allowed
-    home = engine(rules, customer_region="cn", endpoint_region="cn")
-    assert home.check_tool_call("validate_account_id", iban).allowed
-    elsewhere = engine(rules, customer_region="eu", endpoint_region="us")
-    assert elsewhere.check_tool_call("validate_account_id", iban).allowed
+@pytest.mark.toolkit_rules("E-C4-ESC")
+@pytest.mark.parametrize(
+    ("text", "escalated"),
+    [
+        ("Status: overload.", True),
+        ("IEC code: T3.", True),
+        ("Duval zone: DT.", True),
+        ("Status: ok; IEC code: T1.", False),
+    ],
+)
+def test_serious_findings_carry_the_escalation_note(
+    rules: RuleSet, text: str, escalated: bool
+) -> None:
+    decision = engine(rules, role="asset_engineer").check_output(text)
+    assert ("asset engineer" in (decision.text or "")) is escalated
 
 
 @pytest.mark.toolkit_rules("X0")
-def test_adversarial_factsheet_is_quarantined(rules: RuleSet, project_dir: Path) -> None:
-    text = (project_dir / "knowledge" / "fund-a-factsheet.md").read_text(encoding="utf-8")
-    checker = engine(rules, role="credit_officer")
-    decision = checker.filter_retrieved([Passage(text=text, id="fund-a")])
-    assert "X0" in decision.rule_ids
-    assert decision.passages and "QUARANTINED" in decision.passages[0].text
-    # After a quarantine, write tools are refused for the rest of the session.
-    later = checker.check_tool_call("set_credit_limit", {"account": "12345678", "limit": 100})
+def test_contractor_sop_is_quarantined(rules: RuleSet, project_dir: Path) -> None:
+    name = "substation-7-switching-sop-contractor-copy.md"
+    text = (project_dir / "knowledge" / name).read_text(encoding="utf-8")
+    checker = engine(rules, role="dispatcher")
+    decision = checker.filter_retrieved([Passage(text=text, id=name)])
+    assert "X0" in decision.rule_ids and "E-C2" in decision.rule_ids
+    quarantined = decision.passages[0].text
+    assert "QUARANTINED" in quarantined
+    assert "10.12.4.21" not in quarantined and "Sub7-maint" not in quarantined
+    # After a quarantine no dispatch instruction runs; an escalation to an engineer may.
+    later = checker.check_tool_call(
+        "issue_dispatch_instruction", {"unit": "Unit C", "delta_mw": 10}, write=True
+    )
     assert not later.allowed
+    escalation = checker.check_tool_call(
+        "escalate_to_engineer", {"asset": "T2", "engineer": "protection"}, write=True
+    )
+    assert escalation.allowed
 
 
 @pytest.mark.toolkit_rules("X0")
-def test_trusted_policies_are_not_quarantined(rules: RuleSet, project_dir: Path) -> None:
-    for name in ("retail-credit-underwriting-policy.md", "irb-parameter-card.md"):
-        text = (project_dir / "knowledge" / name).read_text(encoding="utf-8")
-        decision = engine(rules).filter_retrieved([Passage(text=text, id=name)])
-        assert "X0" not in decision.rule_ids, name
-
-
-@pytest.mark.toolkit_rules("F-C5-ACCESS")
-def test_monitoring_playbook_is_for_the_bsa_officer(rules: RuleSet) -> None:
-    passages = [Passage(text="Red flags", id="p1", metadata={"classification": "aml-internal"})]
-    assert not engine(rules).filter_retrieved(passages).passages
-    assert engine(rules, role="bsa_officer").filter_retrieved(passages).passages
+def test_trusted_procedures_are_not_quarantined(rules: RuleSet, project_dir: Path) -> None:
+    for path in sorted((project_dir / "knowledge").glob("*.md")):
+        if "contractor" in path.name:
+            continue
+        decision = engine(rules).filter_retrieved([Passage(text=path.read_text("utf-8"), id=path.name)])
+        assert "X0" not in decision.rule_ids, path.name

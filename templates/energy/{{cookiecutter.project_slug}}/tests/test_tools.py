@@ -1,12 +1,11 @@
-"""Finance domain tools against the worked examples, with independently computed expectations."""
+"""Energy domain tools against the worked examples, with independently computed expectations."""
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
 import json
 import math
 import random
-from decimal import Decimal
 from typing import Any
 
 import pydantic
@@ -17,634 +16,337 @@ from toolkit.tooling import as_langchain_tools, collect_tools, openai_tool_schem
 from {{ cookiecutter.package_name }} import tools
 
 TOOL_NAMES = [
-    "affordability_check",
-    "compound_interest",
-    "detect_structuring",
-    "escalate_to_bsa_officer",
-    "ifrs9_stage",
-    "irb_capital",
-    "loan_amortization",
-    "set_credit_limit",
-    "validate_account_id",
+    "dga_diagnose",
+    "economic_dispatch",
+    "equipment_loading",
+    "escalate_to_engineer",
+    "issue_dispatch_instruction",
+    "load_forecast",
+    "reserve_check",
 ]
-WRITE_TOOLS = {"escalate_to_bsa_officer", "set_credit_limit"}
+WRITE_TOOLS = {"escalate_to_engineer", "issue_dispatch_instruction"}
+
+# ----------------------------------------------------------------------------- dispatch
+
+EXAMPLE_UNITS = [
+    {"name": "A", "pmin": 200, "pmax": 400, "cost": 20},
+    {"name": "B", "pmin": 100, "pmax": 300, "cost": 30},
+    {"name": "C", "pmin": 50, "pmax": 200, "cost": 45},
+]
 
 
-def _d(value: float) -> Decimal:
-    return Decimal(repr(value))
+def _brute_force(units: list[dict[str, Any]], demand: int) -> tuple[float, dict[str, int]]:
+    # Every integer-MW combination of the first units, the last takes the rest: the true
+    # least-cost schedule, found without any merit order.
+    best: tuple[float, dict[str, int]] | None = None
+    ranges = [range(u["pmin"], u["pmax"] + 1) for u in units[:-1]]
+    last = units[-1]
+    for outputs in itertools.product(*ranges):
+        rest = demand - sum(outputs)
+        if not last["pmin"] <= rest <= last["pmax"]:
+            continue
+        schedule = dict(zip([u["name"] for u in units], [*outputs, rest], strict=True))
+        cost = sum(schedule[u["name"]] * u["cost"] for u in units)
+        if best is None or cost < best[0]:
+            best = (cost, schedule)
+    assert best is not None
+    return best
 
 
-# ----------------------------------------------------------------------------- compound interest
+def test_example_1_three_unit_dispatch() -> None:
+    result = tools.economic_dispatch(units=EXAMPLE_UNITS, demand_mw=700)
+    cost, schedule = _brute_force(EXAMPLE_UNITS, 700)
+    assert result.feasible
+    assert result.dispatch == schedule == {"A": 400, "B": 250, "C": 50}
+    assert result.total_cost == cost == 400 * 20 + 250 * 30 + 50 * 45 == 17750
+    assert result.marginal_unit == "B"
+    assert result.system_lambda == 30
 
 
-def _future_value_by_periods(principal: float, annual_rate: float, years: int, m: int) -> float:
-    # Period by period, as a passbook would add interest: an independent check of P(1+r/m)^(mt).
-    balance = Decimal(repr(principal))
-    for _ in range(years * m):
-        balance += balance * Decimal(repr(annual_rate)) / m
-    return float(balance)
+@pytest.mark.parametrize("seed", range(6))
+def test_dispatch_matches_brute_force(seed: int) -> None:
+    rng = random.Random(seed)
+    units = []
+    for index in range(3):
+        pmin = rng.randrange(0, 60, 10)
+        units.append(
+            {"name": f"G{index}", "pmin": pmin, "pmax": pmin + rng.randrange(10, 120, 10),
+             "cost": rng.choice([12, 18, 25, 31, 40])}
+        )  # fmt: skip
+    low, high = sum(u["pmin"] for u in units), sum(u["pmax"] for u in units)
+    demand = rng.randint(low, high)
+    result = tools.economic_dispatch(units=units, demand_mw=demand)
+    cost, _ = _brute_force(units, demand)
+    assert result.feasible
+    assert result.total_cost == pytest.approx(cost)
+    assert sum(result.dispatch.values()) == pytest.approx(demand)
+
+
+@pytest.mark.parametrize(("demand", "word"), [(300, "minimum"), (950, "maximum")])
+def test_infeasible_dispatch_says_why(demand: float, word: str) -> None:
+    result = tools.economic_dispatch(units=EXAMPLE_UNITS, demand_mw=demand)
+    assert not result.feasible
+    assert result.dispatch == {}
+    assert result.total_cost is None and result.system_lambda is None
+    assert word in result.reason
+
+
+def test_demand_at_the_sum_of_minimums_prices_the_next_megawatt() -> None:
+    result = tools.economic_dispatch(units=EXAMPLE_UNITS, demand_mw=350)
+    assert result.dispatch == {"A": 200, "B": 100, "C": 50}
+    assert result.marginal_unit == "A" and result.system_lambda == 20
 
 
 @pytest.mark.parametrize(
-    ("principal", "rate", "years", "m"),
-    [(25000, 0.035, 7, 4), (10000, 0.05, 3, 12), (2500, 0.041, 18, 2), (50000, 0.0275, 10, 1)],
+    ("kwargs", "field"),
+    [
+        ({"units": [{"name": "A", "pmin": 300, "pmax": 200, "cost": 20}], "demand_mw": 250}, "pmin"),
+        ({"units": [{"name": "A", "pmin": -5, "pmax": 200, "cost": 20}], "demand_mw": 100}, "pmin"),
+        ({"units": EXAMPLE_UNITS, "demand_mw": -1}, "demand_mw"),
+        ({"units": [], "demand_mw": 100}, "units"),
+        ({"units": [EXAMPLE_UNITS[0], EXAMPLE_UNITS[0]], "demand_mw": 500}, "units"),
+    ],
 )
-def test_compound_interest_matches_period_by_period_growth(
-    principal: float, rate: float, years: int, m: int
+def test_dispatch_rejects_bad_input(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises((pydantic.ValidationError, ValueError), match=field):
+        tools.economic_dispatch(**kwargs)
+
+
+# ----------------------------------------------------------------------------- reserve
+
+
+def test_example_2_margin_met_contingency_not_covered() -> None:
+    result = tools.reserve_check(
+        resources_mw=1150, net_internal_demand_mw=1000, target=0.15,
+        online_headroom_mw=150, largest_unit_mw=180,
+    )  # fmt: skip
+    assert result.prm == pytest.approx(150 / 1000)
+    assert result.meets_target is True
+    assert result.covers_mssc is False
+
+
+@pytest.mark.parametrize(
+    ("resources", "demand", "target", "meets"),
+    [(2200, 2000, 0.15, False), (2300, 2000, 0.15, True), (1120, 1000, 0.12, True),
+     (1000, 1000, 0.0, True), (900, 1000, 0.15, False)],
+)  # fmt: skip
+def test_reserve_margin_against_target(
+    resources: float, demand: float, target: float, meets: bool
 ) -> None:
-    result = tools.compound_interest(
-        principal=principal, annual_rate=rate, years=years, compounds_per_year=m
+    result = tools.reserve_check(
+        resources_mw=resources, net_internal_demand_mw=demand, target=target
     )
-    expected = _future_value_by_periods(principal, rate, years, m)
-    assert result.amount == pytest.approx(round(expected, 2), abs=0.005)
-    assert result.interest == pytest.approx(result.amount - principal, abs=1e-9)
-    assert result.effective_annual_rate == pytest.approx((1 + rate / m) ** m - 1)
+    assert result.prm == pytest.approx((resources - demand) / demand)
+    assert result.meets_target is meets
+    assert result.covers_mssc is None
 
 
-def test_compound_interest_quarterly_worked_example() -> None:
-    # 25,000 at 3.5% for 7 years, quarterly: 25,000 * 1.00875**28.
-    result = tools.compound_interest(
-        principal=25000, annual_rate=0.035, years=7, compounds_per_year=4
+def test_reserve_rejects_bad_input() -> None:
+    with pytest.raises(pydantic.ValidationError, match="net_internal_demand_mw"):
+        tools.reserve_check(resources_mw=100, net_internal_demand_mw=0)
+    with pytest.raises(pydantic.ValidationError, match="resources_mw"):
+        tools.reserve_check(resources_mw=-1, net_internal_demand_mw=100)
+
+
+# ----------------------------------------------------------------------------- loading
+
+# IEC 60076-7:2018 Table 3, relative ageing rate by hot-spot temperature.
+NORMAL_PAPER = {80: 0.125, 86: 0.25, 92: 0.5, 98: 1.0, 104: 2.0, 110: 4.0, 116: 8.0}
+UPGRADED_PAPER = {80: 0.036, 86: 0.073, 92: 0.145, 98: 0.282, 104: 0.536, 110: 1.0, 116: 1.83}
+
+
+def test_example_3_overload() -> None:
+    result = tools.equipment_loading(rated_mva=100, kv_ll=110, amps=577, hot_spot_c=110)
+    # Three phases at line-to-neutral voltage: S = 3 * (V/sqrt 3) * I.
+    s_mva = 3 * (110e3 / math.sqrt(3)) * 577 / 1e6
+    assert result.s_mva == pytest.approx(s_mva, abs=0.005)
+    assert result.s_mva == pytest.approx(109.93, abs=0.01)
+    assert round(result.loading_pu, 2) == 1.10
+    assert result.status == "overload"
+    assert result.aging_v == pytest.approx(4.0)
+    assert result.escalate is True
+
+
+@pytest.mark.parametrize(("paper", "table"), [("normal", NORMAL_PAPER), ("upgraded", UPGRADED_PAPER)])
+def test_ageing_matches_the_iec_table(paper: Any, table: dict[int, float]) -> None:
+    for hot_spot, expected in table.items():
+        result = tools.equipment_loading(
+            rated_mva=10, kv_ll=10, amps=100, hot_spot_c=hot_spot, paper=paper
+        )
+        assert result.aging_v == pytest.approx(expected, rel=0.02), hot_spot
+
+
+@pytest.mark.parametrize(
+    ("amps", "status"), [(300, "ok"), (470, "ok"), (473, "warn"), (524, "warn"), (525, "overload")]
+)
+def test_loading_status_thresholds(amps: float, status: str) -> None:
+    # 100 MVA at 110 kV: 0.9 pu is 472.4 A and 1.0 pu is 524.9 A.
+    assert (math.sqrt(3) * 110 * amps / 1000 > 90) is (status != "ok")
+    result = tools.equipment_loading(rated_mva=100, kv_ll=110, amps=amps, warn_pu=0.9)
+    assert result.status == status
+    assert result.escalate is (status == "overload")
+    assert result.aging_v is None
+
+
+def test_loading_rejects_bad_input() -> None:
+    with pytest.raises(pydantic.ValidationError, match="rated_mva"):
+        tools.equipment_loading(rated_mva=0, kv_ll=110, amps=100)
+    with pytest.raises(pydantic.ValidationError, match="amps"):
+        tools.equipment_loading(rated_mva=100, kv_ll=110, amps=-3)
+    with pytest.raises(pydantic.ValidationError, match="paper"):
+        tools.equipment_loading(rated_mva=100, kv_ll=110, amps=3, paper="nomex")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- DGA
+
+
+def test_example_4_thermal_fault_above_700c() -> None:
+    result = tools.dga_diagnose(h2=100, ch4=120, c2h6=30, c2h4=250, c2h2=2)
+    assert result.ratios.r1 == pytest.approx(2 / 250, abs=1e-4)
+    assert result.ratios.r2 == pytest.approx(120 / 100, abs=1e-4)
+    assert result.ratios.r3 == pytest.approx(250 / 30, abs=1e-4)
+    assert result.iec_code == "T3"
+    total = 120 + 250 + 2
+    assert result.duval1_percent == pytest.approx(
+        [round(100 * 120 / total, 1), round(100 * 250 / total, 1), round(100 * 2 / total, 1)]
     )
-    assert result.amount == 31906.51
-    assert result.interest == 6906.51
-    assert tools.compound_interest(principal=25000, annual_rate=0.035, years=7).amount == 31929.14
-
-
-def test_compound_interest_rejects_bad_input() -> None:
-    with pytest.raises(pydantic.ValidationError, match="compounds_per_year"):
-        tools.compound_interest(principal=1000, annual_rate=0.03, years=2, compounds_per_year=0)
-    with pytest.raises(pydantic.ValidationError, match="years"):
-        tools.compound_interest(principal=1000, annual_rate=0.03, years=-1)
-
-
-# ----------------------------------------------------------------------------- 1. amortization
-
-
-def _closed_form_payment(principal: float, annual_rate: float, n: int) -> float:
-    # The equivalent form P·r / (1 - (1+r)^-n), in floating point.
-    r = annual_rate / 12
-    return principal * r / (1 - (1 + r) ** -n)
-
-
-def test_example_1_mortgage_payment_and_total_interest() -> None:
-    result = tools.loan_amortization(principal=200000, annual_rate=0.06, n_months=360)
-    exact = _closed_form_payment(200000, 0.06, 360)
-    assert round(exact, 2) == 1199.10
-    assert result.payment == 1199.10
-    assert round(360 * exact - 200000, 2) == 231676.38
-    assert result.total_interest == 231676.38
-    assert result.total_paid == 431676.38
-
-
-def test_example_1_schedule_is_consistent_and_last_row_absorbs_rounding() -> None:
-    result = tools.loan_amortization(principal=200000, annual_rate=0.06, n_months=360)
-    rows = result.schedule
-    assert [row.month for row in rows] == list(range(1, 361))
-    assert all(row.payment == 1199.10 for row in rows[:-1])
-    # 359 payments of 1,199.10 plus the last one pay back principal + total interest.
-    assert rows[-1].payment == 1199.48
-    assert rows[-1].balance == 0
-    assert sum(_d(row.principal) for row in rows) == Decimal("200000.00")
-    assert sum(_d(row.interest) for row in rows) == Decimal("231676.38")
-    for row in rows:
-        assert _d(row.interest) + _d(row.principal) == _d(row.payment)
-    # Interest rows follow the exact annuity balance B(k) = P(1+r)^k - M((1+r)^k - 1)/r.
-    r, m = 0.005, _closed_form_payment(200000, 0.06, 360)
-    for row in rows[:-1]:
-        k = row.month - 1
-        balance = 200000 * (1 + r) ** k - m * ((1 + r) ** k - 1) / r
-        assert abs(row.interest - balance * r) <= 0.01 + 1e-9
-    assert rows[0].interest == 1000.00
-    assert rows[0].principal == 199.10
-    assert rows[0].balance == 199800.90
+    assert result.duval1_percent == [32.3, 67.2, 0.5]
+    assert result.duval1_zone == "T3"
+    assert result.escalate is True
+    assert result.low_gas_flag is False
 
 
 @pytest.mark.parametrize(
-    ("principal", "annual_rate", "n"),
+    ("gases", "code", "zone"),
     [
-        (13.44, 0.2576, 163),  # a payment of a few cents: rounding it up would overpay
-        (39.97, 0.5396, 238),
-        (0.01, 0.05, 600),
-        (1_000_000_000, 1.0, 600),  # interest nearly equals the payment for decades
-        (250_000, 0.0375, 180),
+        # Partial discharge: mostly hydrogen, a little methane.
+        ({"h2": 1000, "ch4": 50, "c2h6": 10, "c2h4": 1, "c2h2": 0}, "PD", "PD"),
+        # High-energy discharge: R1 25/30, R2 40/60, R3 30/10.
+        ({"h2": 60, "ch4": 40, "c2h6": 10, "c2h4": 30, "c2h2": 25}, "D2", "D2"),
+        # Low-energy discharge: R1 50/20, R2 30/100, R3 20/5.
+        ({"h2": 100, "ch4": 30, "c2h6": 5, "c2h4": 20, "c2h2": 50}, "D1", "D1"),
+        # Low-temperature thermal fault by the ratios; the triangle reads T2.
+        ({"h2": 10, "ch4": 50, "c2h6": 80, "c2h4": 20, "c2h2": 0}, "T1", "T2"),
+        # 300-700 °C: R1 < 0.1, R2 > 1, 1 <= R3 <= 4.
+        ({"h2": 40, "ch4": 100, "c2h6": 50, "c2h4": 100, "c2h2": 1}, "T2", "T2"),
     ],
 )
-def test_schedule_invariants_hold_for_extreme_loans(
-    principal: float, annual_rate: float, n: int
-) -> None:
-    result = tools.loan_amortization(principal=principal, annual_rate=annual_rate, n_months=n)
-    rows = result.schedule
-    assert len(rows) == n
-    assert sum(_d(row.principal) for row in rows) == _d(principal).quantize(Decimal("0.01"))
-    assert sum(_d(row.interest) for row in rows) == _d(result.total_interest)
-    assert rows[-1].balance == 0
-    for row in rows:
-        assert min(row.payment, row.interest, row.principal, row.balance) >= 0
-        assert _d(row.interest) + _d(row.principal) == _d(row.payment)
-    exact = _closed_form_payment(principal, annual_rate, n)
-    assert abs(result.payment - exact) <= 0.01
-    assert result.total_interest == pytest.approx(n * exact - principal, abs=0.01, rel=1e-9)
+def test_dga_codes_and_zones(gases: dict[str, float], code: str, zone: str) -> None:
+    result = tools.dga_diagnose(**gases)
+    assert result.iec_code == code
+    assert result.duval1_zone == zone
+    assert result.escalate is (code in ("D2", "T3") or zone in ("D2", "DT", "T3"))
 
 
-@pytest.mark.parametrize(
-    ("principal", "n", "payment", "last"),
-    [
-        (1000, 3, 333.33, 333.34),
-        (12000, 12, 1000.00, 1000.00),
-        (100, 7, 14.29, 14.26),
-        # 10/600 = 0.0167: rounded up to 0.02 it would repay the loan by month 500,
-        # so the payment is rounded down and the last row takes 10 - 599 x 0.01.
-        (10, 600, 0.01, 4.01),
-    ],
-)
-def test_zero_rate_pays_principal_over_n(
-    principal: float, n: int, payment: float, last: float
-) -> None:
-    result = tools.loan_amortization(principal=principal, annual_rate=0, n_months=n)
-    assert result.payment == payment
-    assert result.total_interest == 0
-    assert result.schedule[-1].payment == last
-    assert all(row.balance > 0 for row in result.schedule[:-1])
-    assert sum(_d(row.payment) for row in result.schedule) == _d(float(principal)).quantize(
-        Decimal("0.01")
+def test_mixed_zone_and_undetermined_code() -> None:
+    # 40% C2H4 and 20% C2H2 lies between D2's lower edge (29% C2H2 above 40% C2H4)
+    # and T3's upper edge (15% C2H2): zone DT.
+    result = tools.dga_diagnose(h2=50, ch4=40, c2h6=40, c2h4=41, c2h2=19)
+    shares = [100 * 40 / 100, 100 * 41 / 100, 100 * 19 / 100]
+    assert shares[1] > 40 and 15 < shares[2] < 29
+    assert result.duval1_zone == "DT"
+    assert result.escalate is True
+
+
+def test_low_gas_flag_and_zero_denominators() -> None:
+    result = tools.dga_diagnose(h2=10, ch4=5, c2h6=0, c2h4=5, c2h2=0)
+    assert result.low_gas_flag is True
+    assert result.ratios.r3 is None
+    assert result.ratios.r1 == 0
+
+
+def test_dga_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="h2, ch4, c2h6, c2h4, c2h2"):
+        tools.dga_diagnose(h2=0, ch4=0, c2h6=0, c2h4=0, c2h2=0)
+    with pytest.raises(pydantic.ValidationError, match="c2h2"):
+        tools.dga_diagnose(h2=1, ch4=1, c2h6=1, c2h4=1, c2h2=-1)
+
+
+# ----------------------------------------------------------------------------- forecast
+
+PEAKS = [900, 950, 980, 970, 960, 820, 780, 910, 960, 1000, 985, 970, 830, 790]
+
+
+def test_example_5_seasonal_naive() -> None:
+    result = tools.load_forecast(history=PEAKS, season=7, horizon=7, method="seasonal_naive")
+    assert result.forecast == PEAKS[7:]
+    actual, predicted = PEAKS[7:], PEAKS[:7]
+    errors = [abs(a - p) for a, p in zip(actual, predicted, strict=True)]
+    mape = 100 * sum(e / a for e, a in zip(errors, actual, strict=True)) / 7
+    assert result.mape_holdout == pytest.approx(mape, abs=1e-3)
+    assert round(result.mape_holdout or 0, 2) == 1.31
+    assert result.mae == pytest.approx(sum(errors) / 7, abs=1e-3)
+
+
+def test_seasonal_naive_repeats_the_last_season_beyond_one_season() -> None:
+    result = tools.load_forecast(history=PEAKS, season=7, horizon=10)
+    assert result.forecast == PEAKS[7:] + PEAKS[7:10]
+
+
+def test_ses_is_an_exponentially_weighted_average() -> None:
+    alpha = 0.3
+    series = [410.0, 420.0, 415.0, 430.0, 428.0]
+    n = len(series)
+    weights = [(1 - alpha) ** (n - 1)] + [alpha * (1 - alpha) ** (n - 1 - i) for i in range(1, n)]
+    level = sum(w * y for w, y in zip(weights, series, strict=True))
+    result = tools.load_forecast(history=series, season=1, horizon=3, method="ses", alpha=alpha)
+    assert result.forecast == pytest.approx([round(level, 2)] * 3, abs=0.006)
+
+
+def _holt_winters_reference(
+    y: list[float], m: int, h: int, alpha: float, beta: float, gamma: float
+) -> list[float]:
+    # Component form of FPP3 section 8.3, with arrays indexed by time.
+    level = [sum(y[:m]) / m]
+    trend = [(sum(y[m : 2 * m]) - sum(y[:m])) / m / m]
+    seasonal = [y[i] - level[0] for i in range(m)]
+    for t in range(m, len(y)):
+        s_old = seasonal[t - m]
+        level.append(alpha * (y[t] - s_old) + (1 - alpha) * (level[-1] + trend[-1]))
+        trend.append(beta * (level[-1] - level[-2]) + (1 - beta) * trend[-1])
+        seasonal.append(gamma * (y[t] - level[-1]) + (1 - gamma) * s_old)
+    n = len(y)
+    return [level[-1] + k * trend[-1] + seasonal[n - m + (k - 1) % m] for k in range(1, h + 1)]
+
+
+def test_holt_winters_matches_the_component_form() -> None:
+    series = PEAKS + [925, 975, 1010, 995, 980, 845, 805]
+    result = tools.load_forecast(
+        history=series, season=7, horizon=9, method="holt_winters", alpha=0.4, beta=0.1, gamma=0.2
     )
+    expected = _holt_winters_reference(series, 7, 9, 0.4, 0.1, 0.2)
+    assert result.forecast == pytest.approx([round(v, 2) for v in expected], abs=0.006)
+    holdout = _holt_winters_reference(series[:-7], 7, 7, 0.4, 0.1, 0.2)
+    errors = [abs(a - p) for a, p in zip(series[-7:], holdout, strict=True)]
+    assert result.mae == pytest.approx(sum(errors) / 7, abs=1e-3)
 
 
-def test_one_month_loan_repays_principal_plus_one_month_interest() -> None:
-    result = tools.loan_amortization(principal=1000, annual_rate=0.12, n_months=1)
-    assert result.payment == 1010.00
-    assert result.total_interest == 10.00
-    assert len(result.schedule) == 1
+def test_holt_winters_reproduces_a_pure_seasonal_pattern() -> None:
+    pattern = [100.0, 120.0, 90.0, 110.0]
+    result = tools.load_forecast(history=pattern * 3, season=4, horizon=4, method="holt_winters")
+    assert result.forecast == pytest.approx(pattern)
+    assert result.mape_holdout == pytest.approx(0)
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "field"),
     [
-        {"principal": 0, "annual_rate": 0.06, "n_months": 360},
-        {"principal": -5, "annual_rate": 0.06, "n_months": 360},
-        {"principal": 1000, "annual_rate": 6, "n_months": 360},
-        {"principal": 1000, "annual_rate": -0.01, "n_months": 360},
-        {"principal": 1000, "annual_rate": 0.06, "n_months": 0},
-        {"principal": 1000, "annual_rate": 0.06, "n_months": 601},
-        {"principal": 1000, "annual_rate": 0.06, "n_months": 12.5},
-        {"principal": 1000, "annual_rate": 0.06},
+        ({"history": [], "season": 1}, "history"),
+        ({"history": [1.0, 2.0, 3.0], "season": 7}, "season"),
+        ({"history": PEAKS[:10], "season": 7, "method": "holt_winters"}, "history"),
+        ({"history": PEAKS, "season": 0}, "season"),
+        ({"history": PEAKS, "season": 7, "method": "arima"}, "method"),
     ],
 )
-def test_loan_amortization_rejects_invalid_input(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.loan_amortization(**kwargs)
-
-
-# ----------------------------------------------------------------------------- 2. affordability
-
-
-def test_example_2_affordability_passes_at_43_percent() -> None:
-    result = tools.affordability_check(
-        gross_monthly_income=8000, monthly_debt=900, new_payment=1199.10
-    )
-    assert result.dti == pytest.approx((900 + 1199.10) / 8000)
-    assert round(result.dti * 100, 1) == 26.2
-    assert result.pti == pytest.approx(1199.10 / 8000)
-    assert result.passes is True
-    assert result.reasons == []
-
-
-@pytest.mark.parametrize(
-    ("income", "debt", "new", "dti_max", "passes"),
-    [
-        (10000, 3000, 1300, 0.43, True),  # exactly at the cap passes
-        (10000, 3000, 1301, 0.43, False),
-        (5000, 1500, 800, 0.43, False),
-        (5000, 1500, 800, 0.50, True),
-        (4000, 0, 0, 0.43, True),
-    ],
-)
-def test_affordability_cap_is_a_parameter(
-    income: float, debt: float, new: float, dti_max: float, passes: bool
-) -> None:
-    result = tools.affordability_check(
-        gross_monthly_income=income, monthly_debt=debt, new_payment=new, dti_max=dti_max
-    )
-    assert result.passes is passes
-    assert bool(result.reasons) is not passes
-    assert len(result.reasons) <= 4
-
-
-def test_affordability_reasons_name_the_ratio() -> None:
-    result = tools.affordability_check(
-        gross_monthly_income=5000, monthly_debt=2500, new_payment=800
-    )
-    assert "66.0%" in result.reasons[0]
-    assert "43.0%" in result.reasons[0]
-    assert len(result.reasons) == 2  # existing debt alone is above the cap
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"gross_monthly_income": 0, "monthly_debt": 1, "new_payment": 1},
-        {"gross_monthly_income": 100, "monthly_debt": -1, "new_payment": 1},
-        {"gross_monthly_income": 100, "monthly_debt": 1, "new_payment": 1, "dti_max": 43},
-        {"gross_monthly_income": 100, "monthly_debt": 1, "new_payment": 1, "dti_max": 0},
-    ],
-)
-def test_affordability_rejects_invalid_input(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.affordability_check(**kwargs)
-
-
-# ----------------------------------------------------------------------------- 3. IRB capital
-
-
-def _norm_cdf(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2))
-
-
-def _norm_ppf(p: float) -> float:
-    # Bisection on the erfc-based CDF: a different algorithm from statistics.NormalDist.
-    lo, hi = -40.0, 40.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if _norm_cdf(mid) < p:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
-
-def _expected_irb(
-    pd: float, lgd: float, segment: Any, maturity: float = 2.5
-) -> tuple[float, float]:
-    if segment == "mortgage":
-        r = 0.15
-    elif segment == "qrre":
-        r = 0.04
-    else:
-        k_factor, low, high = (35, 0.03, 0.16) if segment == "other_retail" else (50, 0.12, 0.24)
-        w = (1 - math.exp(-k_factor * pd)) / (1 - math.exp(-k_factor))
-        r = low * w + high * (1 - w)
-    k = (
-        lgd * _norm_cdf((_norm_ppf(pd) + math.sqrt(r) * _norm_ppf(0.999)) / math.sqrt(1 - r))
-        - pd * lgd
-    )
-    if segment == "corporate":
-        b = (0.11852 - 0.05478 * math.log(pd)) ** 2
-        k *= (1 + (maturity - 2.5) * b) / (1 - 1.5 * b)
-    return r, k
-
-
-def test_example_3_other_retail_capital() -> None:
-    result = tools.irb_capital(pd=0.02, lgd=0.45, ead=10000, segment="other_retail")
-    r, k = _expected_irb(0.02, 0.45, "other_retail")
-    assert pytest.approx(r, rel=1e-12) == result.R
-    assert pytest.approx(k, rel=1e-7) == result.K
-    assert round(result.R, 4) == 0.0946
-    assert round(result.K * 100, 2) == 4.64
-    assert result.rwa == pytest.approx(5798.6, abs=0.1)
-    assert result.rwa == pytest.approx(12.5 * k * 10000, abs=0.01)
-    assert round(result.risk_weight * 100) == 58
-    assert result.el == 90.00
-
-
-@pytest.mark.parametrize(
-    ("pd", "lgd", "segment", "maturity"),
-    [
-        (0.005, 0.20, "mortgage", 2.5),
-        (0.03, 0.80, "qrre", 2.5),
-        (0.10, 0.45, "other_retail", 2.5),
-        (0.01, 0.40, "corporate", 3.0),
-        (0.0003, 0.45, "corporate", 1.0),
-        (0.20, 0.45, "corporate", 5.0),
-    ],
-)
-def test_irb_capital_matches_independent_computation(
-    pd: float, lgd: float, segment: Any, maturity: float
-) -> None:
-    result = tools.irb_capital(pd=pd, lgd=lgd, ead=1_000_000, segment=segment, maturity=maturity)
-    r, k = _expected_irb(pd, lgd, segment, maturity)
-    assert pytest.approx(r, rel=1e-12) == result.R
-    assert pytest.approx(k, rel=1e-7) == result.K
-    assert result.risk_weight == pytest.approx(12.5 * k, rel=1e-7)
-    assert result.rwa == pytest.approx(12.5 * k * 1_000_000, abs=0.01)
-    assert result.el == pytest.approx(pd * lgd * 1_000_000, abs=0.005)
-
-
-@pytest.mark.parametrize(("segment", "r"), [("mortgage", 0.15), ("qrre", 0.04)])
-def test_fixed_correlations(segment: Any, r: float) -> None:
-    assert r == tools.irb_capital(pd=0.01, lgd=0.3, ead=1, segment=segment).R
-
-
-def test_corporate_capital_grows_with_maturity_and_retail_ignores_it() -> None:
-    short = tools.irb_capital(pd=0.01, lgd=0.45, ead=1, segment="corporate", maturity=1)
-    long = tools.irb_capital(pd=0.01, lgd=0.45, ead=1, segment="corporate", maturity=5)
-    assert long.K > short.K
-    retail = [
-        tools.irb_capital(pd=0.01, lgd=0.45, ead=1, segment="other_retail", maturity=m).K
-        for m in (1, 5)
-    ]
-    assert retail[0] == retail[1]
-
-
-@pytest.mark.parametrize("segment", ["mortgage", "qrre", "other_retail", "corporate"])
-def test_pd_zero_and_one_give_no_unexpected_loss(segment: Any) -> None:
-    zero = tools.irb_capital(pd=0, lgd=0.45, ead=10000, segment=segment)
-    assert (zero.K, zero.rwa, zero.risk_weight, zero.el) == (0, 0, 0, 0)
-    one = tools.irb_capital(pd=1, lgd=0.45, ead=10000, segment=segment)
-    assert (one.K, one.rwa, one.risk_weight) == (0, 0, 0)
-    assert one.el == 4500.00
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"pd": 1.5, "lgd": 0.45, "ead": 1, "segment": "other_retail"},
-        {"pd": -0.01, "lgd": 0.45, "ead": 1, "segment": "other_retail"},
-        {"pd": 0.02, "lgd": 45, "ead": 1, "segment": "other_retail"},
-        {"pd": 0.02, "lgd": 0.45, "ead": -1, "segment": "other_retail"},
-        {"pd": 0.02, "lgd": 0.45, "ead": 1, "segment": "sme"},
-        {"pd": 0.02, "lgd": 0.45, "ead": 1, "segment": "corporate", "maturity": 7},
-    ],
-)
-def test_irb_capital_rejects_invalid_input(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.irb_capital(**kwargs)
-
-
-# ----------------------------------------------------------------------------- 4. account ids
-
-
-def _iban_ok(iban: str) -> bool:
-    # ISO 7064 MOD 97-10 computed piecewise (nine digits at a time), not via one big integer.
-    moved = iban[4:] + iban[:4]
-    digits = "".join(str(ord(ch) - 55) if ch.isalpha() else ch for ch in moved)
-    remainder = 0
-    while digits:
-        chunk, digits = digits[:9], digits[9:]
-        remainder = int(str(remainder) + chunk) % 97
-    return remainder == 1
-
-
-def _luhn_valid(number: str) -> bool:
-    total = 0
-    for index, ch in enumerate(number[::-1]):
-        total += sum(int(c) for c in str(int(ch) * (2 if index % 2 else 1)))
-    return total % 10 == 0
-
-
-def test_example_4_iban_and_card_are_valid_and_card_is_masked() -> None:
-    iban = tools.validate_account_id(value="GB82 WEST 1234 5698 7654 32", kind="iban")
-    assert _iban_ok("GB82WEST12345698765432")
-    assert iban.valid is True
-    assert iban.normalized == "GB82WEST12345698765432"
-    card = tools.validate_account_id(value="4111111111111111", kind="card_pan")
-    assert _luhn_valid("4111111111111111")
-    assert card.valid is True
-    assert card.normalized == "411111******1111"
-
-
-@pytest.mark.parametrize(
-    "iban",
-    [
-        "DE89 3704 0044 0532 0130 00",
-        "NL91ABNA0417164300",
-        "fr14 2004 1010 0505 0001 3m02 606",
-        "BE68539007547034",
-        "NO9386011117947",
-        "CH9300762011623852957",
-        "MT84MALT011000012345MTLCAST001S",
-        "GB29 NWBK 6016 1331 9268 19",
-    ],
-)
-def test_registry_example_ibans_are_valid(iban: str) -> None:
-    compact = iban.replace(" ", "").upper()
-    assert _iban_ok(compact)
-    result = tools.validate_account_id(value=iban, kind="iban")
-    assert result.valid is True
-    assert result.normalized == compact
-
-
-@pytest.mark.parametrize(
-    ("value", "needle"),
-    [
-        ("GB82 WEST 1234 5698 7654 3", "22 characters"),  # one short
-        ("GB82 WEST 1234 5698 7654 321", "22 characters"),  # one long
-        ("DE89 3704 0044 0532 0130 0", "22 characters"),
-        ("GB83 WEST 1234 5698 7654 32", "mod 97"),  # wrong check digits
-        ("GB82 WEST 1234 5698 7654 23", "mod 97"),  # transposed digits
-        ("GB00 WEST 1234 5698 7654 32", "02 to 98"),
-        ("XX82 WEST 1234 5698 7654 32", "not in the IBAN registry"),
-        ("GB82-WEST-1234-5698-7654-32", "letters, digits and spaces"),
-        ("1234", "country code"),
-    ],
-)
-def test_invalid_ibans_say_why(value: str, needle: str) -> None:
-    result = tools.validate_account_id(value=value, kind="iban")
-    assert result.valid is False
-    assert needle in result.reason
-
-
-def test_iban_length_table_covers_the_registry() -> None:
-    lengths = tools.IBAN_LENGTHS
-    assert len(lengths) == 89
-    assert all(len(code) == 2 and code.isupper() for code in lengths)
-    assert all(15 <= n <= 34 for n in lengths.values())
-    assert (
-        lengths["NO"],
-        lengths["BE"],
-        lengths["GB"],
-        lengths["FR"],
-        lengths["RU"],
-        lengths["LC"],
-    ) == (
-        15,
-        16,
-        22,
-        27,
-        33,
-        32,
-    )
-
-
-@pytest.mark.parametrize(
-    ("value", "valid", "masked"),
-    [
-        ("4111 1111 1111 1111", True, "411111******1111"),
-        ("4111-1111-1111-1111", True, "411111******1111"),
-        ("5555555555554444", True, "555555******4444"),
-        ("378282246310005", True, "378282*****0005"),
-        ("4111111111111112", False, "411111******1112"),
-        ("4111111111111121", False, "411111******1121"),
-        ("1234567890123", False, "123456***0123"),
-    ],
-)
-def test_card_numbers_use_luhn_and_are_masked(value: str, valid: bool, masked: str) -> None:
-    digits = value.replace(" ", "").replace("-", "")
-    assert _luhn_valid(digits) is valid
-    result = tools.validate_account_id(value=value, kind="card_pan")
-    assert result.valid is valid
-    assert result.normalized == masked
-    assert digits not in json.dumps(result.model_dump())
-
-
-@pytest.mark.parametrize(
-    ("value", "needle"),
-    [
-        ("41111111111", "12 to 19 digits"),
-        ("41111111111111111111", "12 to 19 digits"),
-        ("4111 1111 1111 111a", "only digits"),
-    ],
-)
-def test_malformed_card_numbers(value: str, needle: str) -> None:
-    result = tools.validate_account_id(value=value, kind="card_pan")
-    assert result.valid is False
-    assert result.normalized is None
-    assert needle in result.reason
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"value": "", "kind": "iban"},
-        {"value": "4111111111111111", "kind": "bic"},
-        {"value": "x" * 65, "kind": "iban"},
-    ],
-)
-def test_validate_account_id_rejects_invalid_input(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.validate_account_id(**kwargs)
-
-
-# ----------------------------------------------------------------------------- 5. structuring
-
-
-def _txn(customer: str, day: int, amount: float, kind: str = "cash") -> Any:
-    return {"customer_id": customer, "date": dt.date(2026, 3, day), "amount": amount, "type": kind}
-
-
-def test_example_5_three_deposits_just_under_threshold() -> None:
-    txns = [_txn("C1", 2, 9500), _txn("C1", 3, 9800), _txn("C1", 4, 9700)]
-    result = tools.detect_structuring(txns=txns)
-    assert len(result.alerts) == 1
-    alert = result.alerts[0]
-    assert alert.kind == "structuring"
-    assert alert.customer_id == "C1"
-    assert alert.count == 3
-    assert alert.total == 9500 + 9800 + 9700 == 29000
-    assert (alert.start_date, alert.end_date) == (dt.date(2026, 3, 2), dt.date(2026, 3, 4))
-    assert not any(a.kind == "ctr" for a in result.alerts)
-
-
-def test_order_of_transactions_does_not_matter() -> None:
-    txns = [_txn("C1", 2, 9500), _txn("C1", 3, 9800), _txn("C1", 4, 9700), _txn("C2", 3, 6000)]
-    expected = tools.detect_structuring(txns=txns)
-    shuffled = txns[:]
-    random.Random(7).shuffle(shuffled)
-    assert tools.detect_structuring(txns=shuffled) == expected
-
-
-def test_empty_transaction_list_gives_no_alerts() -> None:
-    assert tools.detect_structuring(txns=[]).alerts == []
-
-
-def test_same_day_cash_above_threshold_is_a_ctr() -> None:
-    result = tools.detect_structuring(
-        txns=[_txn("C1", 5, 6000), _txn("C1", 5, 5000), _txn("C2", 5, 6000)]
-    )
-    assert [(a.kind, a.customer_id, a.total, a.count) for a in result.alerts] == [
-        ("ctr", "C1", 11000, 2)
-    ]
-
-
-@pytest.mark.parametrize(("amount", "alerts"), [(10000, 0), (10000.01, 1)])
-def test_ctr_needs_more_than_the_threshold(amount: float, alerts: int) -> None:
-    assert len(tools.detect_structuring(txns=[_txn("C1", 5, amount)]).alerts) == alerts
-
-
-def test_same_day_split_deposits_raise_both_alerts() -> None:
-    result = tools.detect_structuring(txns=[_txn("C1", 5, 9000), _txn("C1", 5, 9900)])
-    assert sorted(a.kind for a in result.alerts) == ["ctr", "structuring"]
-
-
-@pytest.mark.parametrize(
-    ("txns", "kwargs", "count"),
-    [
-        ([_txn("C1", 1, 9500), _txn("C1", 4, 9600)], {}, 0),  # four days apart, window 3
-        ([_txn("C1", 1, 9500), _txn("C1", 4, 9600)], {"window_days": 4}, 1),
-        ([_txn("C1", 1, 9500), _txn("C2", 2, 9600)], {}, 0),  # different customers
-        ([_txn("C1", 1, 9500, "wire"), _txn("C1", 2, 9600, "wire")], {}, 0),  # not cash
-        ([_txn("C1", 1, 7999), _txn("C1", 2, 7999)], {}, 0),  # below the band
-        ([_txn("C1", 1, 7999), _txn("C1", 2, 7999)], {"band": 0.7}, 1),
-        ([_txn("C1", 1, 9500), _txn("C1", 2, 9600)], {"min_count": 3}, 0),
-        ([_txn("C1", 1, 4500), _txn("C1", 2, 4600)], {"threshold": 5000}, 1),
-    ],
-)
-def test_structuring_parameters(txns: list[Any], kwargs: dict[str, Any], count: int) -> None:
-    alerts = [
-        a for a in tools.detect_structuring(txns=txns, **kwargs).alerts if a.kind == "structuring"
-    ]
-    assert len(alerts) == count
-
-
-def test_alerts_do_not_share_transactions() -> None:
-    days = [1, 2, 3, 4, 5, 6]
-    txns = [_txn("C1", d, 9000 + d) for d in days]
-    alerts = tools.detect_structuring(txns=txns).alerts
-    assert [(a.start_date.day, a.end_date.day, a.count) for a in alerts] == [(1, 3, 3), (4, 6, 3)]
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"txns": [_txn("C1", 1, -5)]},
-        {"txns": [_txn("C1", 1, 9500, "crypto")]},
-        {"txns": [{"customer_id": "C1", "date": "not a date", "amount": 1, "type": "cash"}]},
-        {"txns": [], "band": 1.0},
-        {"txns": [], "threshold": 0},
-        {"txns": [], "min_count": 1},
-        {"txns": [], "window_days": 0},
-    ],
-)
-def test_detect_structuring_rejects_invalid_input(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.detect_structuring(**kwargs)
-
-
-# ----------------------------------------------------------------------------- 6. IFRS 9
-
-
-def test_example_6_45_days_past_due_is_stage_2() -> None:
-    result = tools.ifrs9_stage(dpd=45)
-    assert (result.stage, result.trigger) == (2, "dpd_over_30")
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "stage", "trigger"),
-    [
-        ({"dpd": 0}, 1, "none"),
-        ({"dpd": 30}, 1, "none"),
-        ({"dpd": 31}, 2, "dpd_over_30"),
-        ({"dpd": 90}, 2, "dpd_over_30"),
-        ({"dpd": 91}, 3, "dpd_over_90"),
-        ({"dpd": 0, "credit_impaired": True}, 3, "credit_impaired"),
-        ({"dpd": 0, "pd_ratio": 2.0}, 2, "pd_ratio"),
-        ({"dpd": 0, "pd_ratio": 1.99}, 1, "none"),
-        ({"dpd": 0, "pd_ratio": 2.5, "sicr_ratio": 3.0}, 1, "none"),
-        ({"dpd": 100, "pd_ratio": 5.0}, 3, "dpd_over_90"),
-    ],
-)
-def test_ifrs9_stage_rules(kwargs: dict[str, Any], stage: int, trigger: str) -> None:
-    result = tools.ifrs9_stage(**kwargs)
-    assert (result.stage, result.trigger) == (stage, trigger)
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [{"dpd": -1}, {"dpd": 10, "pd_ratio": -1}, {"dpd": 10, "sicr_ratio": 0}, {"dpd": "late"}],
-)
-def test_ifrs9_stage_rejects_invalid_input(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.ifrs9_stage(**kwargs)
+def test_forecast_rejects_bad_input(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises((pydantic.ValidationError, ValueError), match=field):
+        tools.load_forecast(**kwargs)
+
+
+def test_holdout_needs_data_before_the_last_season() -> None:
+    result = tools.load_forecast(history=PEAKS[:7], season=7)
+    assert result.forecast == PEAKS[:7]
+    assert result.mape_holdout is None and result.mae is None
 
 
 # ----------------------------------------------------------------------------- tool exposure
@@ -662,16 +364,15 @@ def test_every_tool_is_collected() -> None:
 @pytest.mark.parametrize(
     ("tool", "argument", "unit"),
     [
-        ("loan_amortization", "principal", "currency"),
-        ("loan_amortization", "annual_rate", "fraction"),
-        ("loan_amortization", "n_months", "months"),
-        ("affordability_check", "dti_max", "fraction"),
-        ("irb_capital", "pd", "fraction"),
-        ("irb_capital", "lgd", "fraction"),
-        ("irb_capital", "maturity", "years"),
-        ("detect_structuring", "threshold", "currency"),
-        ("detect_structuring", "window_days", "days"),
-        ("ifrs9_stage", "dpd", "days"),
+        ("economic_dispatch", "demand_mw", "MW"),
+        ("reserve_check", "resources_mw", "MW"),
+        ("reserve_check", "target", "fraction"),
+        ("equipment_loading", "rated_mva", "MVA"),
+        ("equipment_loading", "kv_ll", "kV"),
+        ("equipment_loading", "amps", "A"),
+        ("equipment_loading", "hot_spot_c", "celsius"),
+        ("dga_diagnose", "h2", "ppm"),
+        ("issue_dispatch_instruction", "delta_mw", "MW"),
     ],
 )
 def test_schema_units(tool: str, argument: str, unit: str) -> None:
@@ -688,60 +389,61 @@ def test_langchain_tools_have_json_schemas() -> None:
         schema = convert_to_openai_tool(lc_tool)["function"]["parameters"]
         assert set(schema["properties"]) == set(spec.json_schema()["parameters"]["properties"])
         assert "Examples: " in lc_tool.description
-        entry = openai_tool_schema(spec)
-        assert entry["type"] == "function"
-        json.dumps(entry)
-    irb = openai_tool_schema(tools.irb_capital.__domain_tool__)["function"]["parameters"]
-    assert irb["properties"]["segment"]["enum"] == ["mortgage", "qrre", "other_retail", "corporate"]
-    assert irb["properties"]["pd"]["minimum"] == 0
-    assert irb["properties"]["pd"]["maximum"] == 1
+        json.dumps(openai_tool_schema(spec))
+    loading = openai_tool_schema(tools.equipment_loading.__domain_tool__)["function"]
+    assert loading["parameters"]["properties"]["paper"]["enum"] == ["normal", "upgraded"]
 
 
 def test_langchain_tools_run_with_json_arguments() -> None:
     by_name = {t.name: t for t in as_langchain_tools(collect_tools(tools))}
-    loan = by_name["loan_amortization"].invoke(
-        {"principal": 200000, "annual_rate": 0.06, "n_months": 360}
-    )
-    assert loan["payment"] == 1199.10
-    alerts = by_name["detect_structuring"].invoke(
-        {
-            "txns": [
-                {"customer_id": "C1", "date": "2026-03-02", "amount": 9500, "type": "cash"},
-                {"customer_id": "C1", "date": "2026-03-03", "amount": 9800, "type": "cash"},
-                {"customer_id": "C1", "date": "2026-03-04", "amount": 9700, "type": "cash"},
-            ]
-        }
-    )
-    assert [a["kind"] for a in alerts["alerts"]] == ["structuring"]
+    dispatch = by_name["economic_dispatch"].invoke({"units": EXAMPLE_UNITS, "demand_mw": 700})
+    assert dispatch["total_cost"] == 17750
     with pytest.raises(pydantic.ValidationError):
-        by_name["ifrs9_stage"].invoke({"dpd": -3})
+        by_name["dga_diagnose"].invoke({"h2": -1, "ch4": 1, "c2h6": 1, "c2h4": 1, "c2h2": 1})
 
 
 # ----------------------------------------------------------------------------- write tools
 
 
-def test_set_credit_limit_submits_a_deterministic_reference() -> None:
-    first = tools.set_credit_limit(account="12345678", limit=20000)
-    again = tools.set_credit_limit(account="12345678", limit=20000)
-    assert first.status == "submitted"
+def test_dispatch_instruction_is_queued_with_a_deterministic_reference() -> None:
+    first = tools.issue_dispatch_instruction(unit="Unit C", delta_mw=30)
+    again = tools.issue_dispatch_instruction(unit="Unit C", delta_mw=30)
+    assert first.status == "queued_for_repeat_back"
     assert first.reference == again.reference
-    assert first.reference != tools.set_credit_limit(account="12345678", limit=20001).reference
+    assert first.reference != tools.issue_dispatch_instruction(unit="Unit C", delta_mw=31).reference
 
 
-@pytest.mark.parametrize("account", ["1234", "12345678x", ""])
-def test_set_credit_limit_rejects_bad_accounts(account: str) -> None:
-    with pytest.raises(pydantic.ValidationError):
-        tools.set_credit_limit(account=account, limit=1000)
+def test_lower_makes_the_change_negative() -> None:
+    assert tools.issue_dispatch_instruction(unit="G4", delta_mw=40, direction="lower").delta_mw == -40
+    assert tools.issue_dispatch_instruction(unit="G4", delta_mw=-40).delta_mw == -40
 
 
-def test_bsa_escalation_is_routed_not_disclosed() -> None:
-    result = tools.escalate_to_bsa_officer(customer_id="C-1001", summary="structuring alert")
-    assert result.status == "routed_to_bsa_officer"
-    assert result.reference.startswith("BSA-")
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"unit": "Unit C", "delta_mw": 0}, "delta_mw"),
+        ({"unit": "Raise Unit C by", "delta_mw": 10}, "unit"),
+        ({"unit": "Unit C", "delta_mw": 9000}, "delta_mw"),
+    ],
+)
+def test_dispatch_instruction_rejects_bad_input(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises((pydantic.ValidationError, ValueError), match=field):
+        tools.issue_dispatch_instruction(**kwargs)
+
+
+@pytest.mark.parametrize("unit", ["Unit C", "G4", "Hydro-2", "GT12", "机组3号", "Unit 3"])
+def test_unit_names_that_are_accepted(unit: str) -> None:
+    assert tools.issue_dispatch_instruction(unit=unit, delta_mw=5).unit == unit
+
+
+def test_engineer_escalation_is_routed() -> None:
+    result = tools.escalate_to_engineer(asset="T2", engineer="protection", finding="relay trips")
+    assert result.status == "routed_to_engineer"
+    assert result.reference.startswith("ENG-")
 
 
 def test_write_tools_declare_x_write() -> None:
     schemas = {spec.name: spec.parameters_schema() for spec in collect_tools(tools)}
     for name in WRITE_TOOLS:
         assert schemas[name]["x-write"] is True
-    assert "x-write" not in schemas["loan_amortization"]
+    assert "x-write" not in schemas["economic_dispatch"]
