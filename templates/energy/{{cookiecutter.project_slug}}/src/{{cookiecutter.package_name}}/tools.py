@@ -75,7 +75,7 @@ class DispatchUnit(BaseModel):
     cost: float = Field(
         ge=0,
         description="Marginal cost in $/MWh (报价, 成本, offer price).",
-        json_schema_extra=_unit("currency/MWh"),
+        json_schema_extra=_unit("$/MWh"),
     )
 
     @model_validator(mode="after")
@@ -90,17 +90,17 @@ class DispatchResult(BaseModel):
 
     feasible: bool = Field(description="True when the units can serve the demand.")
     dispatch: dict[str, float] = Field(
-        description="Output per unit (出力) in MW.", json_schema_extra=_unit("MW")
+        description="Output of each unit (出力).", json_schema_extra=_unit("MW")
     )
     marginal_unit: str | None = Field(
         description="Marginal unit (边际机组): the unit that sets the price."
     )
     system_lambda: float | None = Field(
-        description="System lambda (系统边际价格) in $/MWh.",
-        json_schema_extra=_unit("currency/MWh"),
+        description="System lambda, the marginal price (系统边际价格).",
+        json_schema_extra=_unit("$/MWh"),
     )
     total_cost: float | None = Field(
-        description="Total production cost (总成本) in $/h.", json_schema_extra=_unit("currency/h")
+        description="Total production cost (总成本).", json_schema_extra=_unit("$/h")
     )
     reason: str = Field(description="One sentence for the user.")
 
