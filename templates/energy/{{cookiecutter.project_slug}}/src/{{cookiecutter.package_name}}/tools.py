@@ -209,7 +209,8 @@ def reserve_check(
         float,
         Field(
             ge=0,
-            description="Anticipated resources (capacity, 装机容量, 可用容量) in MW.",
+            description="Anticipated resources (capacity, fleet, available generation, 装机容量, "
+            "可用容量) in MW.",
             json_schema_extra=_unit("MW"),
         ),
     ],
@@ -217,7 +218,7 @@ def reserve_check(
         float,
         Field(
             gt=0,
-            description="Net internal demand (peak load, peak demand, 最高负荷, 尖峰负荷) in MW.",
+            description="Net internal demand (forecast peak, peak load, peak demand, 最高负荷, 尖峰负荷) in MW.",
             json_schema_extra=_unit("MW"),
         ),
     ],
@@ -247,7 +248,7 @@ def reserve_check(
         ),
     ] = None,
 ) -> ReserveResult:
-    """Reserve margin (备用容量) check: PRM = (resources − demand)/demand against a target.
+    """Planning reserve margin (备用率) check: PRM = (resources − demand)/demand against a target.
 
     Also tests whether online headroom covers the most severe single contingency (MSSC),
     the loss of the largest unit.
@@ -711,7 +712,7 @@ def issue_dispatch_instruction(
         Literal["raise", "lower"] | None,
         Field(
             description="raise (increase, up, ramp up, 增加, 升) or lower (decrease, reduce, "
-            "down, back off, 降低, 减); lower makes a positive delta_mw negative."
+            "cut, back down, down, back off, 降低, 减); lower makes a positive delta_mw negative."
         ),
     ] = None,
     reason: Annotated[
