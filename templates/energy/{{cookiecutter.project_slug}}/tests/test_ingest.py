@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from toolkit.retrieval import KnowledgeStore, OfflineEmbeddings
 
 
@@ -28,12 +27,30 @@ def test_reingest_of_unchanged_documents_embeds_nothing(
 @pytest.mark.parametrize(
     ("question", "document"),
     [
-        ("How much spare capacity should we carry above the seasonal peak?", "resource-adequacy-reserve-policy.md"),
-        ("How fast does winding insulation wear out when it runs hot?", "transformer-loading-guideline.md"),
-        ("Which gas ratios point to arcing inside a transformer tank?", "dga-interpretation-procedure.md"),
-        ("How do we judge whether a peak prediction method is accurate enough?", "load-forecast-methodology.md"),
-        ("May I paste a device network address into a ticket?", "grid-cyber-information-standard.md"),
-        ("What has to happen before a crew touches equipment in the yard?", "substation-inspection-safety-checklist.md"),
+        (
+            "How much spare capacity should we carry above the seasonal peak?",
+            "resource-adequacy-reserve-policy.md",
+        ),
+        (
+            "How fast does winding insulation wear out when it runs hot?",
+            "transformer-loading-guideline.md",
+        ),
+        (
+            "Which gas ratios point to arcing inside a transformer tank?",
+            "dga-interpretation-procedure.md",
+        ),
+        (
+            "How do we judge whether a peak prediction method is accurate enough?",
+            "load-forecast-methodology.md",
+        ),
+        (
+            "May I paste a device network address into a ticket?",
+            "grid-cyber-information-standard.md",
+        ),
+        (
+            "What has to happen before a crew touches equipment in the yard?",
+            "substation-inspection-safety-checklist.md",
+        ),
     ],
 )
 def test_paraphrased_questions_find_their_document(

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """The compliance rule pack, checked stage by stage with the toolkit's engine.
 
 Each test names the rules it exercises, so rule coverage counts it.
@@ -6,7 +7,6 @@ Each test names the rules it exercises, so rule coverage counts it.
 from pathlib import Path
 
 import pytest
-
 from toolkit.compliance import ComplianceEngine, RuleSet
 from toolkit.compliance.types import Passage
 
@@ -55,9 +55,11 @@ def test_large_moves_and_breaker_operations_need_confirmation(
         "issue_dispatch_instruction", args, write=True
     )
     assert (decision.action == "require_approval") is held
-    assert engine(rules, role="dispatcher").check_tool_call(
-        "request_human_approval", {"amount": 150}, write=True
-    ).allowed
+    assert (
+        engine(rules, role="dispatcher")
+        .check_tool_call("request_human_approval", {"amount": 150}, write=True)
+        .allowed
+    )
 
 
 @pytest.mark.toolkit_rules("E-C1-3PC")
@@ -185,5 +187,7 @@ def test_trusted_procedures_are_not_quarantined(rules: RuleSet, project_dir: Pat
     for path in sorted((project_dir / "knowledge").glob("*.md")):
         if "contractor" in path.name:
             continue
-        decision = engine(rules).filter_retrieved([Passage(text=path.read_text("utf-8"), id=path.name)])
+        decision = engine(rules).filter_retrieved(
+            [Passage(text=path.read_text("utf-8"), id=path.name)]
+        )
         assert "X0" not in decision.rule_ids, path.name

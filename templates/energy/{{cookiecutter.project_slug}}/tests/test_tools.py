@@ -100,7 +100,10 @@ def test_demand_at_the_sum_of_minimums_prices_the_next_megawatt() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"units": [{"name": "A", "pmin": 300, "pmax": 200, "cost": 20}], "demand_mw": 250}, "pmin"),
+        (
+            {"units": [{"name": "A", "pmin": 300, "pmax": 200, "cost": 20}], "demand_mw": 250},
+            "pmin",
+        ),
         ({"units": [{"name": "A", "pmin": -5, "pmax": 200, "cost": 20}], "demand_mw": 100}, "pmin"),
         ({"units": EXAMPLE_UNITS, "demand_mw": -1}, "demand_mw"),
         ({"units": [], "demand_mw": 100}, "units"),
@@ -167,7 +170,9 @@ def test_example_3_overload() -> None:
     assert result.escalate is True
 
 
-@pytest.mark.parametrize(("paper", "table"), [("normal", NORMAL_PAPER), ("upgraded", UPGRADED_PAPER)])
+@pytest.mark.parametrize(
+    ("paper", "table"), [("normal", NORMAL_PAPER), ("upgraded", UPGRADED_PAPER)]
+)
 def test_ageing_matches_the_iec_table(paper: Any, table: dict[int, float]) -> None:
     for hot_spot, expected in table.items():
         result = tools.equipment_loading(
@@ -310,7 +315,7 @@ def _holt_winters_reference(
 
 
 def test_holt_winters_matches_the_component_form() -> None:
-    series = PEAKS + [925, 975, 1010, 995, 980, 845, 805]
+    series = [*PEAKS, 925, 975, 1010, 995, 980, 845, 805]
     result = tools.load_forecast(
         history=series, season=7, horizon=9, method="holt_winters", alpha=0.4, beta=0.1, gamma=0.2
     )
@@ -414,7 +419,9 @@ def test_dispatch_instruction_is_queued_with_a_deterministic_reference() -> None
 
 
 def test_lower_makes_the_change_negative() -> None:
-    assert tools.issue_dispatch_instruction(unit="G4", delta_mw=40, direction="lower").delta_mw == -40
+    assert (
+        tools.issue_dispatch_instruction(unit="G4", delta_mw=40, direction="lower").delta_mw == -40
+    )
     assert tools.issue_dispatch_instruction(unit="G4", delta_mw=-40).delta_mw == -40
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002
 """Grid operations domain tools: pure, deterministic functions the agent may call.
 
 Every tool validates its keyword arguments (pydantic raises ``ValidationError``
@@ -32,11 +33,11 @@ from pydantic import BaseModel, Field, model_validator
 from toolkit.tooling import domain_tool
 
 __all__ = [
+    "DgaRatios",
+    "DgaResult",
     "DispatchInstruction",
     "DispatchResult",
     "DispatchUnit",
-    "DgaResult",
-    "DgaRatios",
     "EngineerEscalation",
     "ForecastResult",
     "LoadingResult",
@@ -109,7 +110,8 @@ class DispatchResult(BaseModel):
     examples=(
         "Merit order for 520 MW: G1 100-300 MW at $18/MWh, G2 80-250 MW at $26/MWh.",
         "Which unit is on the margin when the system load is 640 MW?",
-        "负荷 480 兆瓦，机组甲 100至250兆瓦 22元/兆瓦时，机组乙 60至300兆瓦 35元/兆瓦时，怎么分配出力",
+        "负荷 480 兆瓦，机组甲 100至250兆瓦 22元/兆瓦时，"
+        "机组乙 60至300兆瓦 35元/兆瓦时，怎么分配出力",
     )
 )
 def economic_dispatch(
@@ -218,7 +220,8 @@ def reserve_check(
         float,
         Field(
             gt=0,
-            description="Net internal demand (forecast peak, peak load, peak demand, 最高负荷, 尖峰负荷) in MW.",
+            description="Net internal demand (forecast peak, peak load, peak demand, "
+            "最高负荷, 尖峰负荷) in MW.",
             json_schema_extra=_unit("MW"),
         ),
     ],
@@ -279,7 +282,9 @@ def reserve_check(
 class LoadingResult(BaseModel):
     """Apparent power, per-unit loading, status and relative ageing of a transformer."""
 
-    s_mva: float = Field(description="Apparent power (视在功率) in MVA.", json_schema_extra=_unit("MVA"))
+    s_mva: float = Field(
+        description="Apparent power (视在功率) in MVA.", json_schema_extra=_unit("MVA")
+    )
     loading_pu: float = Field(
         description="Loading (负载率) in per unit of the rating.", json_schema_extra=_unit("pu")
     )
@@ -609,7 +614,8 @@ def load_forecast(
         ),
     ] = "seasonal_naive",
     alpha: Annotated[
-        float, Field(gt=0, le=1, description="Level smoothing weight (alpha) for ses and holt_winters.")
+        float,
+        Field(gt=0, le=1, description="Level smoothing weight (alpha) for ses and holt_winters."),
     ] = 0.5,
     beta: Annotated[
         float, Field(ge=0, le=1, description="Trend smoothing weight (beta) for holt_winters.")
