@@ -89,7 +89,7 @@ class DispatchUnit(BaseModel):
 class DispatchResult(BaseModel):
     """Least-cost output of each unit, the marginal unit and the system lambda."""
 
-    feasible: bool = Field(description="True when the units can serve the demand.")
+    feasible: bool = Field(description="True when the units can serve the demand (可行).")
     dispatch: dict[str, float] = Field(
         description="Output of each unit (出力).", json_schema_extra=_unit("MW")
     )
@@ -191,7 +191,7 @@ class ReserveResult(BaseModel):
         description="Planning reserve margin (备用率) as a fraction of net internal demand.",
         json_schema_extra=_unit("fraction"),
     )
-    meets_target: bool = Field(description="True when the margin reaches the target.")
+    meets_target: bool = Field(description="True when the margin reaches the target (达标).")
     covers_mssc: bool | None = Field(
         description="True when online headroom covers the largest unit (最大单一故障); "
         "null when either figure is not given."
@@ -282,11 +282,9 @@ def reserve_check(
 class LoadingResult(BaseModel):
     """Apparent power, per-unit loading, status and relative ageing of a transformer."""
 
-    s_mva: float = Field(
-        description="Apparent power (视在功率) in MVA.", json_schema_extra=_unit("MVA")
-    )
+    s_mva: float = Field(description="Apparent power (视在功率).", json_schema_extra=_unit("MVA"))
     loading_pu: float = Field(
-        description="Loading (负载率) in per unit of the rating.", json_schema_extra=_unit("pu")
+        description="Loading (负载率), per unit of the rating.", json_schema_extra=_unit("pu")
     )
     status: Literal["ok", "warn", "overload"] = Field(
         description="ok, warn (above the warning level) or overload (过载, above 1.0 pu)."
@@ -295,7 +293,7 @@ class LoadingResult(BaseModel):
         description="Relative ageing rate (相对老化率) at the hot spot; null without one."
     )
     escalate: bool = Field(
-        description="True when the asset engineer must review the unit (overload, E-C4)."
+        description="True when the asset engineer must review the unit (overload, E-C4; 上报)."
     )
 
 
@@ -400,10 +398,11 @@ class DgaResult(BaseModel):
         json_schema_extra=_unit("percent"),
     )
     low_gas_flag: bool = Field(
-        description="True when no gas reaches its typical level: the diagnosis is unreliable."
+        description="True when no gas reaches its typical level (低含量): "
+        "the diagnosis is unreliable."
     )
     escalate: bool = Field(
-        description="True when the asset engineer must review the unit (D2, DT or T3, E-C4)."
+        description="True when the asset engineer must review the unit (D2, DT or T3, E-C4; 上报)."
     )
 
 
@@ -519,7 +518,7 @@ class ForecastResult(BaseModel):
 
     forecast: list[float] = Field(description="Forecast values (预测值), one per step ahead.")
     mape_holdout: float | None = Field(
-        description="Hold-out MAPE (平均绝对百分比误差) over the last season in percent.",
+        description="Hold-out MAPE (平均绝对百分比误差) over the last season.",
         json_schema_extra=_unit("percent"),
     )
     mae: float | None = Field(description="Hold-out mean absolute error (平均绝对误差).")
