@@ -639,3 +639,37 @@ def test_bare_numbers_with_no_matching_words_call_nothing(
     engine: LocalEngine, request_text: str
 ) -> None:
     assert calls(engine, DOMAINS["hotel"] + DOMAINS["radio"], request_text) == []
+
+
+RAINFALL = [
+    tool(
+        "rainfall_summary",
+        "Moving average and total of a rainfall record.",
+        {
+            "readings": {
+                "type": "array",
+                "items": {"type": "number"},
+                "description": "Daily rainfall readings (降雨量) in mm, oldest first.",
+            },
+            "window": integer("Moving-average window length (窗口).", minimum=1),
+        },
+        ["readings", "window"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Rainfall summary, window 3: 12, 15, 11, 14, 18, 20",
+        "Moving average of the rainfall 12, 15, 11, 14, 18, 20 mm with window 3",
+        "降雨量 12、15、11、14、18、20，窗口 3，求移动平均",
+    ],
+)
+def test_a_series_of_numbers_is_one_list_argument(engine: LocalEngine, request_text: str) -> None:
+    # One call over the whole series, not one call per comma-separated number; the number
+    # labelled by another property is not an item.
+    [(name, arguments)] = calls(engine, RAINFALL, request_text)
+    assert name == "rainfall_summary"
+    assert arguments["readings"] == [12, 15, 11, 14, 18, 20]
+    assert arguments["window"] == 3

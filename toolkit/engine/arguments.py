@@ -15,7 +15,7 @@ but could not be read is reported in `Filled.unread`. Nothing is keyed to a tool
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.engine.fields import (
@@ -183,16 +183,38 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             for start, end in spans:
                 work = _mask(work, start, end)
             quantities = [q for q in quantities if not any(s <= q.start < e for s, e in spans)]
+    # A series of numbers ("900, 950, 980, ...") is one list argument, read before scalars.
+    for name, prop in deferred:
+        items = _resolve(prop.get("items") or {}, root)
+        if name in result.arguments or schema_type(prop) != "array":
+            continue
+        if schema_type(items) not in ("number", "integer"):
+            continue
+        run = _series(work, quantities)
+        if run:
+            # The unit written after the last number ("..., 790 MW") is the series' unit.
+            values = [
+                numeric_value(q, "", items)
+                if numeric_value(q, "", items) is not None
+                else numeric_value(replace(q, unit=None), "", items)
+                for q in run
+            ]
+            if all(v is not None for v in values):
+                result.arguments[name] = values[:_MAX_ARRAY_ITEMS]
+                evidence.append(name)
+                quantities = [q for q in quantities if q not in run]
     work, quantities = _read_frequencies(work, quantities, numeric, result)
     pending = [p for p in numeric if p.name not in result.arguments]
     reading = assign_numbers(work, quantities, pending)
     result.arguments.update(reading.values)
     result.weak = reading.weak
     evidence += reading.labelled
+    # A number read for a scalar property ("m = 7") is not also an item of a number list.
+    unused = [q for i, q in enumerate(quantities) if i not in set(reading.used)]
     for name, prop in deferred:
         if name in result.arguments:
             continue
-        value = _other_value(work, original, name, prop, root, quantities)
+        value = _other_value(work, original, name, prop, root, unused)
         if value is not None:
             result.arguments[name] = value
             if "enum" in prop:
@@ -400,6 +422,28 @@ def _other_value(
         items = _resolve(prop.get("items") or {}, root)
         return _scalar_items(text, items, quantities)
     return None
+
+
+_SERIES_GAP = re.compile(r"\s*[,、;/]?\s*(?:and\s+|和)?")
+
+
+def _series(text: str, quantities: list[Quantity]) -> list[Quantity] | None:
+    """The longest run of three or more numbers separated only by commas or spaces."""
+    best: list[Quantity] = []
+    run: list[Quantity] = []
+    for quantity in quantities:
+        if (
+            run
+            and quantity.role is None
+            and run[-1].role is None
+            and (_SERIES_GAP.fullmatch(text[run[-1].end : quantity.start]))
+        ):
+            run.append(quantity)
+        else:
+            run = [quantity]
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= 3 else None
 
 
 def _scalar_items(text: str, items: dict[str, Any], quantities: list[Quantity]) -> list[Any] | None:

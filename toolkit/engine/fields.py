@@ -1,6 +1,6 @@
 """What a property's JSON schema says about the value it wants, read like a model reads it.
 
-Its unit (``x-unit``, a unit in its name such as ``demand_mw``, or a unit in its description:
+Its unit (``x-unit``, a unit in its name such as ``load_mw``, or a unit in its description:
 "cost in $/MWh", "Body weight (kg)"), whether it is one end of a range (``pmin``/``pmax``,
 ``low``/``high``, "Minimum ..."/"Maximum ..."), its Chinese labels (温度 in "Temperature
 (温度)"), and whether it counts events per period ("visits_per_year", "times a day").
@@ -119,7 +119,7 @@ def _name_unit(name: str, schema: dict[str, Any]) -> str | None:
 def property_unit(name: str, schema: dict[str, Any]) -> str | None:
     """The unit a numeric property wants, or None for a plain number.
 
-    Read from ``x-unit`` when present, else from the name (``demand_mw``, ``weight_kg``,
+    Read from ``x-unit`` when present, else from the name (``load_mw``, ``weight_kg``,
     ``num_weeks``), else from the description ("in MW", "(kg)", "$/MWh", or a description
     that opens with a time unit: "Days past due."). A time word later in a description
     ("rate per year") is not a unit.

@@ -371,7 +371,7 @@ def decide(request: ChatRequest) -> Decision:
             continue
         per_segment = (
             None
-            if _lists_objects(filled.arguments)
+            if _lists_objects(filled.arguments) or _lists_values(filled.arguments)
             else segment_arguments(tool.parameters, question)
         )
         if per_segment:
@@ -467,6 +467,19 @@ def _lists_objects(arguments: dict[str, Any]) -> bool:
     """Whether a list of several objects was read: one call over all of them, not per clause."""
     return any(
         isinstance(value, list) and len(value) > 1 and all(isinstance(v, dict) for v in value)
+        for value in arguments.values()
+    )
+
+
+def _lists_values(arguments: dict[str, Any]) -> bool:
+    """Whether a series of three or more numbers was read as one list argument.
+
+    "900, 950, 980, ..." is one series, not one clause per number: one call over all of it.
+    """
+    return any(
+        isinstance(value, list)
+        and len(value) >= 3
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
         for value in arguments.values()
     )
 
