@@ -189,10 +189,12 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
     result.arguments.update(reading.values)
     result.weak = reading.weak
     evidence += reading.labelled
+    # A number read for one argument never also fills a list of numbers.
+    unused = [q for index, q in enumerate(quantities) if index not in set(reading.used)]
     for name, prop in deferred:
         if name in result.arguments:
             continue
-        value = _other_value(work, original, name, prop, root, quantities)
+        value = _other_value(work, original, name, prop, root, unused)
         if value is not None:
             result.arguments[name] = value
             if "enum" in prop:
