@@ -170,7 +170,16 @@ def xbar_r_limits(
     n: Annotated[
         int | None,
         Field(
-            description="Subgroup size, 2 to 25 (sample size per subgroup, 子组容量, 样本量).",
+            description="Subgroup size, 2 to 25: parts in each subgroup (n, sample size, "
+            "子组容量, 样本量).",
+        ),
+    ] = None,
+    subgroup_count: Annotated[
+        int | None,
+        Field(
+            ge=2,
+            description="How many subgroups the summary came from (number of subgroups, "
+            "子组数); recorded only.",
         ),
     ] = None,
 ) -> XbarRLimits:
@@ -194,12 +203,17 @@ def xbar_r_limits(
             raise _field_error("n", n, f"n is {n} but the subgroups have {size} values each")
         n = size
         count = len(subgroups)
+        if subgroup_count is not None and subgroup_count != count:
+            raise _field_error(
+                "subgroup_count", subgroup_count, f"subgroup_count is {subgroup_count} but {count} subgroups were given"
+            )
         xbarbar = fmean(fmean(g) for g in subgroups)
         rbar = fmean(max(g) - min(g) for g in subgroups)
     else:
         for name, value in (("xbarbar", xbarbar), ("rbar", rbar), ("n", n)):
             if value is None:
                 raise _field_error(name, None, f"{name} is required when subgroups are not given")
+        count = subgroup_count
     assert xbarbar is not None and rbar is not None and n is not None
     if n not in CONTROL_CHART_CONSTANTS:
         raise _field_error("n", n, f"subgroup size n must be 2 to 25, got {n}")
@@ -806,7 +820,8 @@ def reliability(
         float,
         Field(
             gt=0,
-            description="Total operating hours (run time, 运行时间, 运行小时).",
+            description="Total operating hours (ran, run time, operated, in service, "
+            "运行时间, 运行小时).",
             json_schema_extra=_unit("hours"),
         ),
     ],
@@ -838,7 +853,8 @@ def reliability(
         float | None,
         Field(
             ge=0,
-            description="Mission time at which to evaluate R(t) and h(t) (任务时间).",
+            description="Age or mission time at which to evaluate R(t) and h(t) "
+            "(reliability at, survival at, at age, 任务时间, 工作到).",
             json_schema_extra=_unit("hours"),
         ),
     ] = None,
@@ -872,6 +888,9 @@ def reliability(
 # and evaluation cases still apply.
 
 
+_LOT_PATTERN = r"^(?:[A-Z]{1,3}-?)?[0-9]{3,10}$"
+
+
 class LotRelease(BaseModel):
     """A lot release request as submitted to the quality system."""
 
@@ -896,7 +915,8 @@ class CorrectionRecord(BaseModel):
 
     correction_id: str
     record_id: str
-    corrected_value: str
+    original_value: float | None
+    corrected_value: float
     reason: str
     status: Literal["appended"] = "appended"
 
@@ -913,15 +933,15 @@ def release_lot(
     lot_id: Annotated[
         str,
         Field(
-            pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{1,31}$",
-            description="Lot or batch number (批次号, 批号).",
+            pattern=_LOT_PATTERN,
+            description="Lot or batch number, e.g. 4471 or L-2209 (lot, batch, 批次号, 批号).",
         ),
     ],
     aql_result: Annotated[
         Literal["accept", "reject"],
         Field(
-            description="Outcome of the sampling inspection: accept (passed, 合格) or reject "
-            "(failed, 不合格)."
+            description="Outcome of the sampling inspection: accept (passed, accepted, met the "
+            "AQL, 合格, 检验通过) or reject (failed, rejected, 不合格, 判退)."
         ),
     ] = "accept",
     cpk: Annotated[
@@ -977,8 +997,8 @@ def record_concession(
     lot_id: Annotated[
         str,
         Field(
-            pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{1,31}$",
-            description="Lot or batch number (批次号).",
+            pattern=_LOT_PATTERN,
+            description="Lot or batch number, e.g. 4471 or L-2209 (lot, batch, 批次号, 批号).",
         ),
     ],
     reason: Annotated[
@@ -1010,13 +1030,24 @@ def record_correction(
         str,
         Field(
             pattern=r"^[A-Z]{1,5}-[0-9]{3,10}$",
-            description="Id of the inspection or SPC record being corrected (记录编号), e.g. INS-1001.",
+            description="Id of the inspection or SPC record being corrected, e.g. INS-1001 "
+            "(reading, record, 记录编号).",
         ),
     ],
     corrected_value: Annotated[
-        str,
-        Field(min_length=1, max_length=200, description="The correct value (更正值)."),
+        float,
+        Field(
+            description="The correct value (should be, actually, really, showed, correct "
+            "reading, 更正为, 应为, 实际).",
+        ),
     ],
+    original_value: Annotated[
+        float | None,
+        Field(
+            description="The value as first recorded, kept unchanged (entered as, recorded as, "
+            "keyed as, 原值, 录入为).",
+        ),
+    ] = None,
     reason: Annotated[
         str,
         Field(min_length=5, max_length=500, description="Why the original was wrong (更正原因)."),
@@ -1030,6 +1061,7 @@ def record_correction(
     return CorrectionRecord(
         correction_id=_reference("COR", record_id, corrected_value, reason),
         record_id=record_id,
+        original_value=original_value,
         corrected_value=corrected_value,
         reason=reason,
     )
