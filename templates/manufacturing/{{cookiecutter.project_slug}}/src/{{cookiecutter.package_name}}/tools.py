@@ -125,13 +125,13 @@ class XbarRLimits(BaseModel):
 
     n: int = Field(description="Subgroup size.")
     subgroups: int | None = Field(description="Number of subgroups (None from a summary).")
-    xbarbar: float = Field(description="Grand mean X̿, the X-bar chart's center line.")
-    rbar: float = Field(description="Average range R̄, the R chart's center line.")
-    ucl_x: float = Field(description="Upper control limit of X-bar: X̿ + A2·R̄.")
-    lcl_x: float = Field(description="Lower control limit of X-bar: X̿ - A2·R̄.")
-    ucl_r: float = Field(description="Upper control limit of R: D4·R̄.")
-    lcl_r: float = Field(description="Lower control limit of R: D3·R̄ (0 for n ≤ 6).")
-    sigma_hat: float = Field(description="Within-subgroup standard deviation R̄/d2.")
+    xbarbar: float = Field(description="Grand mean X̿, the X-bar chart's center line (总均值).")
+    rbar: float = Field(description="Average range R̄, the R chart's center line (平均极差).")
+    ucl_x: float = Field(description="X-bar chart upper control limit, X̿ + A2·R̄ (均值图上控制限).")
+    lcl_x: float = Field(description="X-bar chart lower control limit, X̿ - A2·R̄ (均值图下控制限).")
+    ucl_r: float = Field(description="Range chart upper control limit, D4·R̄ (极差图上控制限).")
+    lcl_r: float = Field(description="Range chart lower control limit, D3·R̄, 0 for n ≤ 6 (极差图下控制限).")
+    sigma_hat: float = Field(description="Estimated sigma within subgroups, R̄/d2 (估计标准差).")
     constants: ChartConstants = Field(description="A2, d2, D3, D4 used for this n.")
 
 
@@ -547,17 +547,26 @@ class OeeResult(BaseModel):
     """Overall equipment effectiveness and its three factors, as fractions."""
 
     availability: float = Field(
-        description="Run time / planned time.", json_schema_extra=_unit("fraction")
-    )
-    performance: float = Field(
-        description="Ideal cycle time × total count / run time.",
+        description="Availability, run time / planned time (时间开动率).",
         json_schema_extra=_unit("fraction"),
     )
-    quality: float = Field(description="Good count / total count.", json_schema_extra=_unit("fraction"))
-    oee: float = Field(description="Availability × performance × quality.", json_schema_extra=_unit("fraction"))
-    run_min: float = Field(description="Run time: planned minus stops.", json_schema_extra=_unit("minutes"))
+    performance: float = Field(
+        description="Performance, ideal cycle time × total count / run time (性能开动率).",
+        json_schema_extra=_unit("fraction"),
+    )
+    quality: float = Field(
+        description="Quality, good count / total count (合格品率).",
+        json_schema_extra=_unit("fraction"),
+    )
+    oee: float = Field(
+        description="OEE, availability × performance × quality (设备综合效率).",
+        json_schema_extra=_unit("fraction"),
+    )
+    run_min: float = Field(
+        description="Run time, planned minus stops (运行时间).", json_schema_extra=_unit("minutes")
+    )
     top_loss: Literal["availability", "performance", "quality"] = Field(
-        description="The factor with the largest loss (the lowest of the three)."
+        description="Top loss, the factor with the largest loss: the lowest of the three (最大损失)."
     )
     performance_over_one: bool = Field(
         description="True when performance exceeds 100%: the ideal cycle time is too slow "
@@ -798,12 +807,29 @@ def aql_plan(
 class ReliabilityResult(BaseModel):
     """Repairable-equipment figures and Weibull life figures."""
 
-    mtbf: float = Field(description="Operating hours / failures.", json_schema_extra=_unit("hours"))
-    mttr: float | None = Field(description="Repair hours / failures.", json_schema_extra=_unit("hours"))
-    a_i: float | None = Field(description="Inherent availability MTBF/(MTBF+MTTR).", json_schema_extra=_unit("fraction"))
-    R_t: float | None = Field(description="Weibull reliability exp(-(t/η)^β) at t.", json_schema_extra=_unit("fraction"))
-    h_t: float | None = Field(description="Weibull hazard (β/η)(t/η)^(β-1) at t, per hour.")
-    b10: float | None = Field(description="Life by which 10% fail: η(-ln 0.9)^(1/β).", json_schema_extra=_unit("hours"))
+    mtbf: float = Field(
+        description="Mean time between failures, op_hours / failures (平均故障间隔时间).",
+        json_schema_extra=_unit("hours"),
+    )
+    mttr: float | None = Field(
+        description="Mean time to repair, repair_hours / failures (平均修复时间).",
+        json_schema_extra=_unit("hours"),
+    )
+    a_i: float | None = Field(
+        description="Inherent availability, MTBF / (MTBF + MTTR) (固有可用度).",
+        json_schema_extra=_unit("fraction"),
+    )
+    R_t: float | None = Field(
+        description="Reliability at the mission time, Weibull exp(-(t/η)^β) (可靠度).",
+        json_schema_extra=_unit("fraction"),
+    )
+    h_t: float | None = Field(
+        description="Hazard rate at the mission time per hour, Weibull (β/η)(t/η)^(β-1) (失效率)."
+    )
+    b10: float | None = Field(
+        description="B10 life by which 10% fail, η(-ln 0.9)^(1/β) (B10 寿命).",
+        json_schema_extra=_unit("hours"),
+    )
 
 
 @domain_tool(
