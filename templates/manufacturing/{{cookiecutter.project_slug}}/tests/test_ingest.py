@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from toolkit.retrieval import KnowledgeStore, OfflineEmbeddings
 
 
@@ -28,13 +27,31 @@ def test_reingest_of_unchanged_documents_embeds_nothing(
 @pytest.mark.parametrize(
     ("question", "document"),
     [
-        ("What do we do when a control chart shows a point outside its limits?", "spc-control-and-reaction-plan.md"),
-        ("Which Cpk must a stable process reach before parts ship?", "process-capability-requirements.md"),
-        ("How many units do we pull from a delivery for receiving inspection?", "incoming-inspection-sampling-procedure.md"),
-        ("Who may accept a nonconforming batch under a deviation?", "nonconforming-material-and-concession-procedure.md"),
-        ("How is hazardous energy isolated before servicing a machine?", "lockout-tagout-program.md"),
+        (
+            "What do we do when a control chart shows a point outside its limits?",
+            "spc-control-and-reaction-plan.md",
+        ),
+        (
+            "Which Cpk must a stable process reach before parts ship?",
+            "process-capability-requirements.md",
+        ),
+        (
+            "How many units do we pull from a delivery for receiving inspection?",
+            "incoming-inspection-sampling-procedure.md",
+        ),
+        (
+            "Who may accept a nonconforming batch under a deviation?",
+            "nonconforming-material-and-concession-procedure.md",
+        ),
+        (
+            "How is hazardous energy isolated before servicing a machine?",
+            "lockout-tagout-program.md",
+        ),
         ("How is mean time between failures calculated?", "pm-and-reliability-standard.md"),
-        ("Which losses reduce overall equipment effectiveness?", "oee-definitions-and-six-big-losses.md"),
+        (
+            "Which losses reduce overall equipment effectiveness?",
+            "oee-definitions-and-six-big-losses.md",
+        ),
     ],
 )
 def test_paraphrased_questions_find_their_document(

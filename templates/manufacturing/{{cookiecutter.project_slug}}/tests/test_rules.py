@@ -6,7 +6,6 @@ Each test names the rules it exercises, so rule coverage counts it.
 from pathlib import Path
 
 import pytest
-
 from toolkit.compliance import ComplianceEngine, RuleSet
 from toolkit.compliance.types import Passage
 
@@ -29,7 +28,10 @@ def test_pack_covers_the_manufacturing_rules(rules: RuleSet) -> None:
 def test_only_quality_roles_call_write_tools(rules: RuleSet) -> None:
     release = {"lot_id": "5120"}
     for role in ("production_supervisor", "maintenance_technician", "procurement"):
-        assert engine(rules, role).check_tool_call("release_lot", release, write=True).action == "block"
+        assert (
+            engine(rules, role).check_tool_call("release_lot", release, write=True).action
+            == "block"
+        )
     assert engine(rules).check_tool_call("release_lot", release, write=True).allowed
     concession = {"lot_id": "4471", "reason": "customer accepted in writing"}
     assert not engine(rules).check_tool_call("record_concession", concession, write=True).allowed
@@ -101,7 +103,10 @@ def test_unsafe_work_advice_is_blocked(rules: RuleSet, text: str) -> None:
 
 @pytest.mark.toolkit_rules("M-C2-UNSAFE")
 def test_a_refusal_to_work_unsafely_passes(rules: RuleSet) -> None:
-    assert engine(rules).check_output("Never clear a jam without stopping the press.").action != "block"
+    assert (
+        engine(rules).check_output("Never clear a jam without stopping the press.").action
+        != "block"
+    )
 
 
 @pytest.mark.toolkit_rules("M-C3")
@@ -121,7 +126,9 @@ def test_corrections_are_appended(rules: RuleSet) -> None:
 
 @pytest.mark.toolkit_rules("M-C4-PRICES")
 def test_supplier_prices_only_for_procurement(rules: RuleSet) -> None:
-    passages = [Passage(text="Unit price 3.84", id="p1", metadata={"classification": "supplier-pricing"})]
+    passages = [
+        Passage(text="Unit price 3.84", id="p1", metadata={"classification": "supplier-pricing"})
+    ]
     for role in ("quality_engineer", "quality_manager", "program_team"):
         assert not engine(rules, role).filter_retrieved(passages).passages
     assert engine(rules, "procurement").filter_retrieved(passages).passages
@@ -129,7 +136,9 @@ def test_supplier_prices_only_for_procurement(rules: RuleSet) -> None:
 
 @pytest.mark.toolkit_rules("M-C4-DRAWINGS")
 def test_customer_drawings_only_for_the_program_team(rules: RuleSet) -> None:
-    passages = [Passage(text="K7-1140 rev D", id="p1", metadata={"classification": "customer-drawing"})]
+    passages = [
+        Passage(text="K7-1140 rev D", id="p1", metadata={"classification": "customer-drawing"})
+    ]
     for role in ("quality_engineer", "procurement", "maintenance_technician"):
         assert not engine(rules, role).filter_retrieved(passages).passages
     assert engine(rules, "program_team").filter_retrieved(passages).passages

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from itertools import pairwise
 from statistics import NormalDist
 from typing import Any
 
@@ -201,7 +202,7 @@ def test_capability_from_data_uses_moving_range_and_sample_sd() -> None:
     data = [8.02, 7.98, 8.05, 8.01, 7.97, 8.03, 8.00, 7.99, 8.04, 8.02]
     mean = sum(data) / len(data)
     s = math.sqrt(sum((x - mean) ** 2 for x in data) / (len(data) - 1))
-    mr = sum(abs(b - a) for a, b in zip(data, data[1:], strict=False)) / (len(data) - 1)
+    mr = sum(abs(b - a) for a, b in pairwise(data)) / (len(data) - 1)
     within = mr / 1.128
     result = tools.capability(lsl=7.9, usl=8.1, data=data)
     assert result.cp == pytest.approx(0.2 / (6 * within))
@@ -261,11 +262,26 @@ def test_oee_flags_performance_above_one_and_names_the_top_loss() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"planned_min": 480, "stop_min": 60, "ideal_cycle_s": 60, "total": 400, "good": 401}, "good"),
-        ({"planned_min": 480, "stop_min": 500, "ideal_cycle_s": 60, "total": 400, "good": 1}, "stop_min"),
-        ({"planned_min": 480, "stop_min": 480, "ideal_cycle_s": 60, "total": 400, "good": 1}, "stop_min"),
-        ({"planned_min": 0, "stop_min": 0, "ideal_cycle_s": 60, "total": 400, "good": 1}, "planned_min"),
-        ({"planned_min": 480, "stop_min": 0, "ideal_cycle_s": 0, "total": 400, "good": 1}, "ideal_cycle_s"),
+        (
+            {"planned_min": 480, "stop_min": 60, "ideal_cycle_s": 60, "total": 400, "good": 401},
+            "good",
+        ),
+        (
+            {"planned_min": 480, "stop_min": 500, "ideal_cycle_s": 60, "total": 400, "good": 1},
+            "stop_min",
+        ),
+        (
+            {"planned_min": 480, "stop_min": 480, "ideal_cycle_s": 60, "total": 400, "good": 1},
+            "stop_min",
+        ),
+        (
+            {"planned_min": 0, "stop_min": 0, "ideal_cycle_s": 60, "total": 400, "good": 1},
+            "planned_min",
+        ),
+        (
+            {"planned_min": 480, "stop_min": 0, "ideal_cycle_s": 0, "total": 400, "good": 1},
+            "ideal_cycle_s",
+        ),
     ],
 )
 def test_oee_rejects_bad_input_naming_the_field(kwargs: dict[str, Any], field: str) -> None:
@@ -415,9 +431,12 @@ def test_release_lot_holds_a_nonconforming_lot_without_a_concession() -> None:
     assert tools.release_lot(lot_id="4471", open_ncr=True).status == "held"
     conceded = tools.release_lot(lot_id="4471", aql_result="reject", concession_id="CON-7F3A21")
     assert conceded.status == "released"
-    assert conceded.reference == tools.release_lot(
-        lot_id="4471", aql_result="reject", concession_id="CON-7F3A21"
-    ).reference
+    assert (
+        conceded.reference
+        == tools.release_lot(
+            lot_id="4471", aql_result="reject", concession_id="CON-7F3A21"
+        ).reference
+    )
 
 
 def test_concessions_and_corrections_are_new_records() -> None:
@@ -437,7 +456,11 @@ def test_concessions_and_corrections_are_new_records() -> None:
         ("release_lot", {"lot_id": "lot four"}, "lot_id"),
         ("release_lot", {"lot_id": "4471", "concession_id": "ok"}, "concession_id"),
         ("record_correction", {"record_id": "x", "corrected_value": 1.0}, "record_id"),
-        ("record_correction", {"record_id": "INS-1001", "corrected_value": 1.0, "reason": "x"}, "reason"),
+        (
+            "record_correction",
+            {"record_id": "INS-1001", "corrected_value": 1.0, "reason": "x"},
+            "reason",
+        ),
     ],
 )
 def test_write_tools_reject_bad_input(tool: str, kwargs: dict[str, Any], field: str) -> None:

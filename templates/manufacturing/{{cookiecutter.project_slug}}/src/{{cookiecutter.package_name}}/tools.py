@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002
 """Manufacturing domain tools: pure, deterministic functions the agent may call.
 
 Every tool validates its keyword arguments (pydantic raises ``ValidationError``
@@ -11,7 +12,7 @@ model. Formulas and sources:
 * ``oee``: availability × performance × quality (Nakajima; the six big losses).
 * ``aql_plan``: ISO 2859-1 Table 1 code letters and the numeric rule of Table 2-A.
 * ``reliability``: MTBF, MTTR, inherent availability, Weibull R(t), h(t), B10 (MIL-HDBK-338B).
-* ``release_lot``, ``record_concession``, ``record_correction``: write tools (ISO 9001 8.6, 8.7, 7.5.3).
+* ``release_lot``, ``record_concession``, ``record_correction``: writes (ISO 9001 8.6, 8.7, 7.5.3).
 
 Only the standard library, pydantic and ``toolkit.tooling`` are imported.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from itertools import pairwise
 from statistics import NormalDist, fmean, stdev
 from typing import Annotated, Any, Literal
 
@@ -130,7 +132,9 @@ class XbarRLimits(BaseModel):
     ucl_x: float = Field(description="X-bar chart upper control limit, X̿ + A2·R̄ (均值图上控制限).")
     lcl_x: float = Field(description="X-bar chart lower control limit, X̿ - A2·R̄ (均值图下控制限).")
     ucl_r: float = Field(description="Range chart upper control limit, D4·R̄ (极差图上控制限).")
-    lcl_r: float = Field(description="Range chart lower control limit, D3·R̄, 0 for n ≤ 6 (极差图下控制限).")
+    lcl_r: float = Field(
+        description="Range chart lower control limit, D3·R̄, 0 for n ≤ 6 (极差图下控制限)."
+    )
     sigma_hat: float = Field(description="Estimated sigma within subgroups, R̄/d2 (估计标准差).")
     constants: ChartConstants = Field(description="A2, d2, D3, D4 used for this n.")
 
@@ -205,7 +209,9 @@ def xbar_r_limits(
         count = len(subgroups)
         if subgroup_count is not None and subgroup_count != count:
             raise _field_error(
-                "subgroup_count", subgroup_count, f"subgroup_count is {subgroup_count} but {count} subgroups were given"
+                "subgroup_count",
+                subgroup_count,
+                f"subgroup_count is {subgroup_count} but {count} subgroups were given",
             )
         xbarbar = fmean(fmean(g) for g in subgroups)
         rbar = fmean(max(g) - min(g) for g in subgroups)
@@ -306,7 +312,7 @@ def _alternating(xs: list[float], i: int, m: int) -> list[int] | None:
     if i + 1 < m:
         return None
     steps = [xs[j + 1] - xs[j] for j in range(i - m + 1, i)]
-    if all(s != 0 for s in steps) and all(a * b < 0 for a, b in zip(steps, steps[1:], strict=False)):
+    if all(s != 0 for s in steps) and all(a * b < 0 for a, b in pairwise(steps)):
         return list(range(i - m + 1, i + 1))
     return None
 
@@ -502,7 +508,7 @@ def capability(
             rbar = fmean(max(g) - min(g) for g in groups)
             sigma_within = rbar / CONTROL_CHART_CONSTANTS[subgroup_size].d2
         else:
-            moving = [abs(b - a) for a, b in zip(data, data[1:], strict=False)]
+            moving = [abs(b - a) for a, b in pairwise(data)]
             sigma_within = fmean(moving) / CONTROL_CHART_CONSTANTS[2].d2
         for name, value in (("sigma", sigma_within), ("sigma", sigma_overall)):
             if value <= 0:
@@ -566,7 +572,7 @@ class OeeResult(BaseModel):
         description="Run time, planned minus stops (运行时间).", json_schema_extra=_unit("minutes")
     )
     top_loss: Literal["availability", "performance", "quality"] = Field(
-        description="Top loss, the factor with the largest loss: the lowest of the three (最大损失)."
+        description="Top loss, the factor losing most: the lowest of the three (最大损失)."
     )
     performance_over_one: bool = Field(
         description="True when performance exceeds 100%: the ideal cycle time is too slow "
@@ -627,7 +633,7 @@ def oee(
         ),
     ],
 ) -> OeeResult:
-    """Overall equipment effectiveness (OEE, 设备综合效率) with availability, performance and quality.
+    """Overall equipment effectiveness (OEE, 设备综合效率): availability, performance, quality.
 
     Run = planned - stops; A = run/planned; P = ideal cycle × total / run; Q = good/total;
     OEE = A·P·Q. The top loss is the lowest factor. Performance above 1 is flagged.
@@ -652,7 +658,7 @@ def oee(
         quality=quality,
         oee=availability * performance * quality,
         run_min=run,
-        top_loss=top_loss,  # type: ignore[arg-type]
+        top_loss=top_loss,
         performance_over_one=performance > 1,
     )
 
@@ -686,7 +692,19 @@ _TABLE_1: tuple[tuple[float, str], ...] = (
 )
 # Table 2-A's numeric rule: the plan depends only on the diagonal d = letter index +
 # AQL index (sample size and AQL both step by about 1.6). Ac on each diagonal:
-_ACCEPT_ON_DIAGONAL = {14: 0, 17: 1, 18: 2, 19: 3, 20: 5, 21: 7, 22: 10, 23: 14, 24: 21, 25: 30, 26: 44}
+_ACCEPT_ON_DIAGONAL = {
+    14: 0,
+    17: 1,
+    18: 2,
+    19: 3,
+    20: 5,
+    21: 7,
+    22: 10,
+    23: 14,
+    24: 21,
+    25: 30,
+    26: 44,
+}
 
 
 class AqlPlanResult(BaseModel):
@@ -697,7 +715,9 @@ class AqlPlanResult(BaseModel):
     n: int = Field(description="Sample size to inspect (the lot size when inspect_all).")
     ac: int = Field(description="Acceptance number: accept with this many nonconforming or fewer.")
     re: int = Field(description="Rejection number: reject with this many or more.")
-    inspect_all: bool = Field(description="True when the sample size reaches the lot size: 100% inspection.")
+    inspect_all: bool = Field(
+        description="True when the sample size reaches the lot size: 100% inspection."
+    )
     decision: Literal["accept", "reject"] | None = Field(
         description="accept or reject when defectives were given."
     )
@@ -1001,7 +1021,9 @@ def release_lot(
         reasons.append(f"Cpk {cpk:g} is below the customer minimum {cpk_min:g}")
     if open_ncr:
         reasons.append("a nonconformance report is open")
-    status: Literal["released", "held"] = "held" if reasons and concession_id is None else "released"
+    status: Literal["released", "held"] = (
+        "held" if reasons and concession_id is None else "released"
+    )
     return LotRelease(
         reference=_reference("REL", lot_id, aql_result, cpk, open_ncr, concession_id),
         lot_id=lot_id,
@@ -1036,7 +1058,10 @@ def record_concession(
         ),
     ] = "customer-approved deviation",
 ) -> ConcessionRecord:
-    """Record a concession (让步接收, deviation permit) for a nonconforming lot; quality managers only."""
+    """Record a concession (让步接收, deviation permit) for a nonconforming lot.
+
+    Only the quality manager records concessions (ISO 9001:2015 8.7; IATF 16949 8.7.1.1).
+    """
     return ConcessionRecord(
         concession_id=_reference("CON", lot_id, reason), lot_id=lot_id, reason=reason
     )
