@@ -53,3 +53,37 @@ def test_repeated_questions_still_split() -> None:
     found = segment_arguments(BED, text)
     assert found is not None
     assert len(found) == 2
+
+
+TANK: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "readings": {"type": "array", "items": {"type": "number"}, "description": "Levels."},
+        "reference": {"type": "number", "description": "Reference value (datum, mark)."},
+        "spread": {"type": "number", "description": "Expected spread (sd)."},
+    },
+    "required": ["readings", "reference", "spread"],
+}
+
+BAND: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "edge_a": {"type": "number", "description": "Lower band edge in Hz (passband)."},
+        "edge_b": {"type": "number", "description": "Upper band edge in Hz (pass-band top)."},
+        "gain_db": {"type": "number", "description": "Gain in dB."},
+    },
+    "required": ["edge_a", "edge_b"],
+}
+
+
+def test_a_label_after_a_linking_word_belongs_to_the_next_number() -> None:
+    filled = fill_arguments(TANK, "Check levels 3.1, 3.3, 4.0 with datum 3.0 and spread 0.4")
+    assert filled.arguments["reference"] == 3.0
+    assert filled.arguments["spread"] == 0.4
+    assert filled.arguments["readings"] == [3.1, 3.3, 4.0]
+
+
+def test_lower_and_upper_descriptions_make_one_range() -> None:
+    filled = fill_arguments(BAND, "Gain 12 over a band from 300 to 3400")
+    assert filled.arguments["edge_a"] == 300
+    assert filled.arguments["edge_b"] == 3400
