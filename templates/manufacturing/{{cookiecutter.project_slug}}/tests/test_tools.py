@@ -392,6 +392,13 @@ def test_example_6_mtbf_availability_and_weibull_life() -> None:
     assert round(result.b10 or 0) == 2231
 
 
+def test_weibull_life_alone_needs_no_failure_history() -> None:
+    result = tools.reliability(beta=2.0, eta=20000, t=5000)
+    assert result.mtbf is None
+    assert result.R_t == pytest.approx(math.exp(-(0.25**2)))
+    assert result.b10 == pytest.approx(20000 * math.sqrt(-math.log(0.9)))
+
+
 def test_weibull_figures_agree_with_each_other() -> None:
     result = tools.reliability(op_hours=1000, failures=1, beta=2.2, eta=15000, t=5000)
     assert result.b10 is not None and result.R_t is not None and result.h_t is not None
@@ -408,6 +415,9 @@ def test_weibull_figures_agree_with_each_other() -> None:
     ("kwargs", "field"),
     [
         ({"op_hours": 100, "failures": 0}, "failures"),
+        ({"op_hours": 100}, "failures"),
+        ({"repair_hours": 10, "beta": 1.5, "eta": 100}, "failures"),
+        ({}, "op_hours"),
         ({"op_hours": 0, "failures": 1}, "op_hours"),
         ({"op_hours": 100, "failures": 1, "beta": 1.5}, "eta"),
         ({"op_hours": 100, "failures": 1, "t": 10}, "beta"),

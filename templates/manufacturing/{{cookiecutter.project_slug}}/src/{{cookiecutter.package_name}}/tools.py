@@ -160,8 +160,8 @@ def xbar_r_limits(
     xbarbar: Annotated[
         float | None,
         Field(
-            description="Grand mean X̿ (X-double-bar, grand average, process average, "
-            "总平均值, 总均值).",
+            description="Grand mean X̿ (X-double-bar, grand average, overall mean, "
+            "process average, 总平均值, 总均值).",
         ),
     ] = None,
     rbar: Annotated[
@@ -344,7 +344,10 @@ def run_rules(
     ],
     center: Annotated[
         float,
-        Field(description="Center line of the chart (centre line, mean, target, 中心线, 均值)."),
+        Field(
+            description="Center line of the chart (centre, centre line, mean, target, 中心线, "
+            "中心值, 均值)."
+        ),
     ],
     sigma: Annotated[
         float,
@@ -455,7 +458,7 @@ def capability(
     ] = None,
     mean: Annotated[
         float | None,
-        Field(description="Process mean μ (average, 均值, 平均值)."),
+        Field(description="Process mean μ (average, averaging, centred at, 均值, 平均值, 平均)."),
     ] = None,
     sigma: Annotated[
         float | None,
@@ -622,14 +625,15 @@ def oee(
         Field(
             ge=1,
             description="Total pieces made, good and bad (total count, made, produced, output, "
-            "产量, 总产量, 生产数量).",
+            "units out, 产量, 总产量, 产出, 生产数量).",
         ),
     ],
     good: Annotated[
         int,
         Field(
             ge=0,
-            description="Good pieces, right first time (good count, 合格品, 良品数, 合格).",
+            description="Good pieces, right first time (good count, passed, passed inspection, "
+            "合格品, 良品数, 良品, 合格).",
         ),
     ],
 ) -> OeeResult:
@@ -827,7 +831,7 @@ def aql_plan(
 class ReliabilityResult(BaseModel):
     """Repairable-equipment figures and Weibull life figures."""
 
-    mtbf: float = Field(
+    mtbf: float | None = Field(
         description="Mean time between failures, op_hours / failures (平均故障间隔时间).",
         json_schema_extra=_unit("hours"),
     )
@@ -863,23 +867,24 @@ class ReliabilityResult(BaseModel):
 )
 def reliability(
     op_hours: Annotated[
-        float,
+        float | None,
         Field(
             gt=0,
-            description="Total operating hours (ran, run time, operated, in service, "
-            "运行时间, 运行小时).",
+            description="Total operating hours (ran, run time, running hours, operated, logged, "
+            "in service, 运行时间, 运行小时, 累计运行).",
             json_schema_extra=_unit("hours"),
         ),
-    ],
+    ] = None,
     failures: Annotated[
-        int,
-        Field(ge=1, description="Number of failures (breakdowns, 故障次数)."),
-    ],
+        int | None,
+        Field(ge=1, description="Number of failures (breakdowns, failed, 故障次数, 故障, 坏了)."),
+    ] = None,
     repair_hours: Annotated[
         float | None,
         Field(
             ge=0,
-            description="Total repair hours over all failures (downtime for repair, 维修时间).",
+            description="Total repair hours over all failures (repairs, fixing, downtime for "
+            "repair, 维修时间, 修理).",
             json_schema_extra=_unit("hours"),
         ),
     ] = None,
@@ -900,7 +905,8 @@ def reliability(
         Field(
             ge=0,
             description="Age or mission time at which to evaluate R(t) and h(t) "
-            "(reliability at, survival at, at age, 任务时间, 工作到).",
+            "(reliability at, survive, survives, survival at, at age, 任务时间, 时的可靠度, "
+            "的可靠度).",
             json_schema_extra=_unit("hours"),
         ),
     ] = None,
@@ -915,9 +921,18 @@ def reliability(
         raise _field_error(missing, None, "the Weibull figures need both beta and eta")
     if t is not None and beta is None:
         raise _field_error("beta", None, "R(t) and h(t) need the Weibull beta and eta")
-    mtbf = op_hours / failures
-    mttr = None if repair_hours is None else repair_hours / failures
-    a_i = None if mttr is None else mtbf / (mtbf + mttr)
+    if (op_hours is None) != (failures is None):
+        missing = "failures" if failures is None else "op_hours"
+        raise _field_error(missing, None, "MTBF needs both op_hours and failures")
+    if op_hours is None and beta is None:
+        raise _field_error("op_hours", None, "give op_hours and failures, or beta and eta")
+    if repair_hours is not None and failures is None:
+        raise _field_error("failures", None, "MTTR needs the number of failures")
+    mtbf = mttr = a_i = None
+    if op_hours is not None and failures is not None:
+        mtbf = op_hours / failures
+        mttr = None if repair_hours is None else repair_hours / failures
+        a_i = None if mttr is None else mtbf / (mtbf + mttr)
     r_t = h_t = b10 = None
     if beta is not None and eta is not None:
         b10 = eta * (-math.log(0.9)) ** (1 / beta)
@@ -992,7 +1007,7 @@ def release_lot(
     ] = "accept",
     cpk: Annotated[
         float | None,
-        Field(description="Cpk of the characteristic, if measured (过程能力指数)."),
+        Field(description="Cpk of the characteristic measured on this lot, if any."),
     ] = None,
     open_ncr: Annotated[
         bool,
