@@ -1002,7 +1002,7 @@ def release_lot(
         Literal["accept", "reject"],
         Field(
             description="Outcome of the sampling inspection: accept (passed, accepted, met the "
-            "AQL, 合格, 检验通过) or reject (failed, rejected, 不合格, 判退)."
+            "AQL, 合格, 检验通过, 抽检通过, 通过) or reject (failed, rejected, 不合格, 判退)."
         ),
     ] = "accept",
     cpk: Annotated[
