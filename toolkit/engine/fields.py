@@ -59,6 +59,7 @@ _RANGE_WORDS = (
     ("floor", "ceiling"), ("start", "end"), ("from", "to"), ("lo", "hi"),
 )  # fmt: skip
 _CJK = re.compile(r"[\u3400-\u9fff]{2,}")
+_RANGE_HEAD = re.compile(r"[(,;:.\uff08\uff0c]")
 
 
 def schema_type(schema: dict[str, Any]) -> str:
@@ -181,6 +182,24 @@ def range_pairs(properties: dict[str, dict[str, Any]]) -> dict[str, str]:
                     if other != name and other_text == twin:
                         roles.setdefault(name, "low")
                         roles.setdefault(other, "high")
+    # "Lower specification limit (...)" and "Upper specification limit (...)": the same
+    # leading phrase but for the bound's word is one range, whatever the asides say.
+    heads = {
+        name: _RANGE_HEAD.split(text, maxsplit=1)[0].strip() for name, text in described.items()
+    }
+    for name, head in heads.items():
+        for low_word, high_word in (
+            ("lower", "upper"),
+            ("minimum", "maximum"),
+            ("lowest", "highest"),
+        ):
+            if not re.match(low_word + r"\b", head):
+                continue
+            twin = high_word + head[len(low_word) :]
+            for other, other_head in heads.items():
+                if other != name and other_head == twin and len(head.split()) >= 2:
+                    roles.setdefault(name, "low")
+                    roles.setdefault(other, "high")
     return roles
 
 

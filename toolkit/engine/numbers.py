@@ -134,9 +134,11 @@ def _context_score(
         and len(between[0].split()) >= 2
         and before
         and not between[0][:1].isalnum()
+        and (terms(between[0].split()[0]) or len(between[0].split()) > 3)
     ):
         # "18 guests in 25 rooms": the word right after a number is that number's own
-        # (with a single word between, "width 9,000 depth 2,000", it labels the next one).
+        # (with a single word between, "width 9,000 depth 2,000", it labels the next one;
+        # so does a short label after a linking word, "4.0 with centre 3.0").
         before = before[1:]
     if not before_counts:
         before = []
@@ -152,6 +154,14 @@ def _context_score(
     own = direct and (
         len(following) > 1 or next_start == len(text) or len(following[0].split()) >= 2
     )
+    if (
+        not direct
+        and len(following) == 1
+        and next_start < len(text)
+        and len(following[0].split()) <= 3
+    ):
+        after = []  # "centre 3.0 and sigma 0.4": the sigma labels the next number
+
     score = 0.0
     # "label 9,000" is the usual order, so words before a number weigh more than after.
     # Chinese labels put the distinguishing word first (现有读数), so decay before is mild.

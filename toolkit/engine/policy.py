@@ -150,6 +150,9 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
     over the whole text.
     """
     required = [name for name in schema.get("required", []) if isinstance(name, str)]
+    # With nothing required, a part asks on its own only when it reads everything the
+    # whole request reads ("grand mean 10, range 0.2" is one question, not two).
+    whole = set(fill_arguments(schema, text).extracted) if not required else set()
     for clauses in (False, True):
         parts = segments(text, clauses=clauses)
         if len(parts) < 2:
@@ -160,6 +163,8 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
             if filled.missing or not filled.extracted:
                 continue
             if any(name in filled.defaulted or name in filled.weak for name in required):
+                continue
+            if not whole <= set(filled.extracted):
                 continue
             if filled.arguments not in found:
                 found.append(filled.arguments)
