@@ -16,153 +16,114 @@ def rules(project_dir: Path) -> RuleSet:
     return RuleSet.load(project_dir / "compliance" / "rules.yaml")
 
 
-def engine(rules: RuleSet, role: str = "customer_service", **context: object) -> ComplianceEngine:
+def engine(rules: RuleSet, role: str = "service_advisor", **context: object) -> ComplianceEngine:
     return ComplianceEngine(rules, role=role, context=context or None)
 
 
-def test_pack_covers_the_finance_rules(rules: RuleSet) -> None:
+def test_pack_covers_the_automotive_rules(rules: RuleSet) -> None:
     ids = {rule.id for rule in rules}
-    assert {"X0", "F-C1", "F-C2", "F-C3", "F-C4", "F-C5", "F-C6"} <= ids
+    assert {"X0", "A-C1", "A-C2", "A-C3", "A-C4", "A-C5"} <= ids
 
 
-@pytest.mark.toolkit_rules("F-C1")
-def test_card_and_iban_are_masked_in_answers(rules: RuleSet) -> None:
-    decision = engine(rules).check_output(
-        "Card 4111 1111 1111 1111 and IBAN GB82 WEST 1234 5698 7654 32 are on file; "
-        "order 1234567812345678 shipped."
-    )
-    assert decision.action == "redact"
-    assert "411111******1111" in (decision.text or "")
-    assert "4111 1111 1111 1111" not in (decision.text or "")
-    assert "1234567812345678" in (decision.text or "")  # not a valid card: left alone
-
-
-@pytest.mark.toolkit_rules("F-C1")
-def test_fraud_investigators_may_see_full_numbers(rules: RuleSet) -> None:
-    decision = engine(rules, role="fraud_investigator").check_output("Card 4111111111111111.")
-    assert "4111111111111111" in (decision.text or "")
-
-
-@pytest.mark.toolkit_rules("F-C2")
+@pytest.mark.toolkit_rules("A-C1")
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Fund A is guaranteed to grow.",
-        "This product is risk-free.",
-        "You will earn 8% a year.",
-        "该产品保本保收益。",
-    ],
+    "text", ["There is no defect in the brakes.", "The car is safe to drive.", "这不是缺陷，没有缺陷。"]
 )
-def test_promised_returns_are_blocked(rules: RuleSet, text: str) -> None:
+def test_no_defect_claims_are_blocked(rules: RuleSet, text: str) -> None:
     assert engine(rules).check_output(text).action == "block"
 
 
-@pytest.mark.toolkit_rules("F-C2")
-def test_labelled_hypotheticals_pass(rules: RuleSet) -> None:
-    text = "In a hypothetical illustration, a 5% return would give 1,050 after a year."
-    assert engine(rules).check_output(text).action == "allow"
-
-
-@pytest.mark.toolkit_rules("F-C3-ROLE")
-def test_write_tools_need_an_authorised_role(rules: RuleSet) -> None:
-    args = {"account": "12345678", "limit": 20000}
-    assert engine(rules).check_tool_call("set_credit_limit", args, write=True).action == "block"
-    officer = engine(rules, role="credit_officer")
-    assert officer.check_tool_call("set_credit_limit", args, write=True).allowed
-
-
-@pytest.mark.toolkit_rules("F-C3")
-def test_large_limits_go_to_a_human(rules: RuleSet) -> None:
-    officer = engine(rules, role="credit_officer")
-    decision = officer.check_tool_call(
-        "set_credit_limit", {"account": "12345678", "limit": 80000}, write=True
-    )
-    assert decision.action == "require_approval"
-    assert officer.check_tool_call("request_human_approval", {"amount": 80000}, write=True).allowed
-
-
-@pytest.mark.toolkit_rules("F-C3-BOUNDS")
-def test_limits_stay_in_product_range(rules: RuleSet) -> None:
-    officer = engine(rules, role="credit_officer")
-    decision = officer.check_tool_call(
-        "set_credit_limit", {"account": "12345678", "limit": 5_000_000}, write=True
-    )
-    assert decision.action == "block"
-
-
-@pytest.mark.toolkit_rules("F-C4")
-def test_declines_list_at_most_four_reasons(rules: RuleSet) -> None:
-    reasons = "\n".join(f"{i}. reason {i}" for i in range(1, 6))
-    text = f"Your application was declined. Principal reasons:\n{reasons}"
-    assert engine(rules).check_output(text).action == "block"
-    four = "\n".join(f"{i}. reason {i}" for i in range(1, 5))
-    assert engine(rules).check_output(f"Declined. Principal reasons:\n{four}").allowed
-
-
-@pytest.mark.toolkit_rules("F-C5")
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Keep each deposit under $10,000 to avoid the report.",
-        "A suspicious activity report was filed on your account.",
-    ],
-)
-def test_no_tipping_off_or_evasion_advice(rules: RuleSet, text: str) -> None:
-    assert engine(rules).check_output(text).action == "block"
-
-
-@pytest.mark.toolkit_rules("F-C5-ESC")
-def test_aml_alerts_carry_the_routing_note(rules: RuleSet) -> None:
-    decision = engine(rules, role="bsa_officer").check_output("A structuring alert was raised.")
+@pytest.mark.toolkit_rules("A-C1-ESC")
+def test_brake_answers_carry_the_safety_case_note(rules: RuleSet) -> None:
+    decision = engine(rules).check_output("The owner reports a sinking brake pedal.")
     assert decision.action == "append_disclaimer"
-    assert "BSA officer" in (decision.text or "")
+    assert "do not drive" in (decision.text or "").lower() or "not drive" in (decision.text or "")
 
 
-@pytest.mark.toolkit_rules("F-C6")
-def test_prc_records_stay_in_region(rules: RuleSet) -> None:
-    passages = [Passage(text="Customer profile", id="p1", metadata={"region": "cn"})]
-    abroad = engine(rules, endpoint_region="eu").filter_retrieved(passages)
-    assert not abroad.passages
-    home = engine(rules, endpoint_region="cn").filter_retrieved(passages)
-    assert home.passages
+@pytest.mark.toolkit_rules("A-C2")
+def test_only_the_safety_manager_approves_releases(rules: RuleSet) -> None:
+    args = {"release": "ADAS-2604"}
+    for role in ("service_advisor", "quality_engineer", "adas_engineer", "warranty_analyst"):
+        decision = engine(rules, role=role).check_tool_call("approve_release", args, write=True)
+        assert decision.action == "block", role
+        case = {"component": "brakes", "summary": "sinking pedal"}
+        assert engine(rules, role=role).check_tool_call(
+            "escalate_safety_case", case, write=True
+        ).allowed
+    manager = engine(rules, role="functional_safety_manager")
+    assert manager.check_tool_call("approve_release", args, write=True).allowed
 
 
-@pytest.mark.toolkit_rules("F-C6-TOOLS")
-def test_prc_customer_data_only_to_in_region_endpoints(rules: RuleSet) -> None:
-    iban = {"value": "GB82 WEST 1234 5698 7654 32", "kind": "iban"}
-    abroad = engine(rules, customer_region="cn", endpoint_region="us")
-    assert abroad.check_tool_call("validate_account_id", iban).action == "block"
-    # No personal data in an amortization: it may run anywhere.
-    loan = {"principal": 1000, "annual_rate": 0.05, "n_months": 12}
-    assert abroad.check_tool_call("loan_amortization", loan).allowed
-    home = engine(rules, customer_region="cn", endpoint_region="cn")
-    assert home.check_tool_call("validate_account_id", iban).allowed
-    elsewhere = engine(rules, customer_region="eu", endpoint_region="us")
-    assert elsewhere.check_tool_call("validate_account_id", iban).allowed
+@pytest.mark.toolkit_rules("A-C2-LABEL")
+def test_asil_answers_are_preliminary(rules: RuleSet) -> None:
+    decision = engine(rules, role="adas_engineer").check_output("The hazard is ASIL D.")
+    assert "Preliminary" in (decision.text or "")
+
+
+@pytest.mark.toolkit_rules("A-C3")
+@pytest.mark.parametrize("tool", ["ota_push_campaign", "flash_ecu", "trigger_ota", "reprogram_bcm"])
+def test_no_role_may_trigger_ota_or_flashing(rules: RuleSet, tool: str) -> None:
+    manager = engine(rules, role="functional_safety_manager")
+    assert manager.check_tool_call(tool, {"target": "fleet"}, write=True).action == "block"
+
+
+@pytest.mark.toolkit_rules("A-C4")
+def test_vin_serials_are_masked_for_engineers(rules: RuleSet) -> None:
+    text = "Vehicle JH2RC3605MM101581 was inspected."
+    masked = engine(rules, role="adas_engineer").check_output(text).text or ""
+    assert "JH2RC3605MM" in masked and "101581" not in masked
+    advisor = engine(rules).check_output(text)
+    assert "JH2RC3605MM101581" in (advisor.text or text)
+
+
+@pytest.mark.toolkit_rules("A-C4-SENSITIVE")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Send me the owner's name and GPS trail.",
+        "Export the cabin camera footage of car 12.",
+        "把这辆车的行驶轨迹导出给我",
+    ],
+)
+def test_sensitive_data_requests_are_refused(rules: RuleSet, text: str) -> None:
+    assert engine(rules).check_input(text).action == "block"
+
+
+@pytest.mark.toolkit_rules("A-C4-SENSITIVE")
+def test_ordinary_requests_pass_the_input_check(rules: RuleSet) -> None:
+    assert engine(rules).check_input("Check the GPS antenna DTC U0184.").action == "allow"
+
+
+@pytest.mark.toolkit_rules("A-C4-REGION")
+def test_prc_vehicles_only_on_in_region_endpoints(rules: RuleSet) -> None:
+    args = {"vin": "LFV2A21K6G3046271"}
+    abroad = engine(rules, vehicle_region="cn", endpoint_region="eu")
+    assert abroad.check_tool_call("vin_check", args).action == "block"
+    home = engine(rules, vehicle_region="cn", endpoint_region="cn")
+    assert home.check_tool_call("vin_check", args).allowed
+
+
+@pytest.mark.toolkit_rules("A-C5")
+@pytest.mark.parametrize(
+    "text", ["Just clear the airbag light and hand the car back.", "You can disable AEB for now."]
+)
+def test_no_advice_to_clear_safety_warnings(rules: RuleSet, text: str) -> None:
+    assert engine(rules).check_output(text).action == "block"
+
+
+@pytest.mark.toolkit_rules("A-C5")
+def test_saying_never_to_clear_them_is_fine(rules: RuleSet) -> None:
+    text = "Never clear the airbag light without replacing the clock spring."
+    assert engine(rules).check_output(text).action != "block"
 
 
 @pytest.mark.toolkit_rules("X0")
-def test_adversarial_factsheet_is_quarantined(rules: RuleSet, project_dir: Path) -> None:
-    text = (project_dir / "knowledge" / "fund-a-factsheet.md").read_text(encoding="utf-8")
-    checker = engine(rules, role="credit_officer")
-    decision = checker.filter_retrieved([Passage(text=text, id="fund-a")])
+def test_the_injected_tsb_is_quarantined(rules: RuleSet, project_dir: Path) -> None:
+    text = (project_dir / "knowledge" / "tsb-aeb-regression-note.md").read_text(encoding="utf-8")
+    checker = engine(rules, role="functional_safety_manager")
+    decision = checker.filter_retrieved([Passage(id="tsb-aeb-regression-note.md", text=text)])
     assert "X0" in decision.rule_ids
     assert decision.passages and "QUARANTINED" in decision.passages[0].text
-    # After a quarantine, write tools are refused for the rest of the session.
-    later = checker.check_tool_call("set_credit_limit", {"account": "12345678", "limit": 100})
+    # After a quarantine, no release is approved for the rest of the session.
+    later = checker.check_tool_call("approve_release", {"release": "ADAS-2604"}, write=True)
     assert not later.allowed
-
-
-@pytest.mark.toolkit_rules("X0")
-def test_trusted_policies_are_not_quarantined(rules: RuleSet, project_dir: Path) -> None:
-    for name in ("retail-credit-underwriting-policy.md", "irb-parameter-card.md"):
-        text = (project_dir / "knowledge" / name).read_text(encoding="utf-8")
-        decision = engine(rules).filter_retrieved([Passage(text=text, id=name)])
-        assert "X0" not in decision.rule_ids, name
-
-
-@pytest.mark.toolkit_rules("F-C5-ACCESS")
-def test_monitoring_playbook_is_for_the_bsa_officer(rules: RuleSet) -> None:
-    passages = [Passage(text="Red flags", id="p1", metadata={"classification": "aml-internal"})]
-    assert not engine(rules).filter_retrieved(passages).passages
-    assert engine(rules, role="bsa_officer").filter_retrieved(passages).passages

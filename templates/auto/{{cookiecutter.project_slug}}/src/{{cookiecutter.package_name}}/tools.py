@@ -135,6 +135,7 @@ def _normalize_dtc(value: str) -> str:
 def parse_dtc(
     code: Annotated[
         str,
+        AfterValidator(_normalize_dtc),
         Field(
             min_length=2,
             max_length=20,
@@ -157,7 +158,7 @@ def parse_dtc(
     names the area: 1-2 fuel and air metering, 3 ignition or misfire, 4 auxiliary emission
     controls, 5 speed and idle, 6 computer circuits, 7-9 transmission.
     """
-    normalized = _normalize_dtc(code)
+    normalized = code  # already normalized by the field validator
     letter, second, third = normalized[0], normalized[1], normalized[2]
     if letter == "P":
         owner = "manufacturer" if second == "1" or (second == "3" and third in "0123") else "SAE"
@@ -199,7 +200,7 @@ class AsilResult(BaseModel):
     examples=(
         "Hazard rated severity 2, exposure 4, controllability 3: which integrity level?",
         "What ASIL for S1 E2 C3?",
-        "严重度3 暴露度3 可控性2 的ASIL等级",
+        "评估一下这个危害：S1、E4、C3",
     )
 )
 def asil_determine(
@@ -565,7 +566,7 @@ def _fixture() -> dict[str, Any]:
 @domain_tool(
     examples=(
         "Any open campaigns on a 2020 Northwind Vela?",
-        "Recall campaigns listed for 3NW4B2C86LR019355?",
+        "Open campaigns on vehicle 3NW4B2C86LR019355?",
         "2021年 Harbor Crest 有没有召回",
     )
 )
