@@ -639,3 +639,47 @@ def test_bare_numbers_with_no_matching_words_call_nothing(
     engine: LocalEngine, request_text: str
 ) -> None:
     assert calls(engine, DOMAINS["hotel"] + DOMAINS["radio"], request_text) == []
+
+
+INCIDENTS = [
+    tool(
+        "estimate_resolution",
+        "Expected hours to resolve a support ticket from its priority and the team working it.",
+        {
+            "priority": integer("Priority P0-P4 (P0 most urgent).", minimum=0, maximum=4),
+            "severity": integer("Customer impact class S1-S3 (S1 outage).", minimum=1, maximum=3),
+            "engineers": integer("Engineers assigned.", minimum=1),
+        },
+        ["priority", "severity", "engineers"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ("Ticket is P1, impact S2, 3 engineers on it. Hours to fix?",
+         [{"priority": 1, "severity": 2, "engineers": 3}]),
+        ("How long for a P0/S1 with 5 engineers, and a P3/S3 with 1 engineer?",
+         [{"priority": 0, "severity": 1, "engineers": 5},
+          {"priority": 3, "severity": 3, "engineers": 1}]),
+        ("工单 P2，影响 S1，4 名工程师，需要多少小时？",
+         [{"priority": 2, "severity": 1, "engineers": 4}]),
+    ],
+)  # fmt: skip
+def test_class_labels_written_as_the_description_writes_its_range(
+    engine: LocalEngine, request_text: str, expected: list[dict[str, Any]]
+) -> None:
+    """ "P0-P4" in a description says priorities are written "P1"; a label outside the
+    range ("P7") or with another prefix is no value for it."""
+    actual = calls(engine, INCIDENTS, request_text)
+    assert [arguments for _, arguments in actual] == expected, actual
+
+
+def test_a_class_label_outside_the_range_is_not_read(engine: LocalEngine) -> None:
+    request = "Ticket P7, impact S2, 3 engineers: hours?"
+    body = {"model": "local", "tools": INCIDENTS,
+            "messages": [{"role": "user", "content": request}]}  # fmt: skip
+    message = engine.complete(body)["choices"][0]["message"]
+    assert not message.get("tool_calls")
+    assert "priority" in message["content"]

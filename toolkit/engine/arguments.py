@@ -46,6 +46,10 @@ __all__ = ["Filled", "fill_arguments"]
 _DATE = re.compile(
     r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"
 )  # no \\b: CJK counts as a word character
+# A range written with a label prefix on both ends: "S0-S3", "E0 to E4", "SIL1..SIL4".
+_NOTATION = re.compile(
+    r"\b([A-Z][A-Za-z]{0,3})(\d{1,2})\s*(?:[-\u2013\u2014]|to|\.\.)\s*\1(\d{1,2})\b"
+)
 _QUOTED = re.compile(r"[\"“「『]([^\"”」』]{1,500})[\"”」』]")
 # Identifier-like properties take an identifier found in the text or nothing. Generic words
 # only; a pack marks other identifiers with `pattern` or `x-identifier: true`.
@@ -168,6 +172,7 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             numeric.append(NumericProperty(name, prop, name in required, after_only=counted))
         else:
             deferred.append((name, prop))
+    work = _read_notations(work, numeric, result, evidence)
     # Dates are never quantities ("2026-01-05" is not 2026 and -1 and -5).
     quantities = find_quantities(_without_dates(work))
     # Arrays of objects first: the numbers inside their items are theirs alone.
@@ -213,6 +218,36 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
         result.unread = _unread(original, properties, result, consumed)
     result.arguments = {n: result.arguments[n] for n in properties if n in result.arguments}
     return result
+
+
+def _read_notations(
+    work: str, numeric: list[NumericProperty], result: Filled, evidence: list[str]
+) -> str:
+    """Read class labels written the way the property's description writes its range.
+
+    A description giving the range as "S0-S3" (or "E0 to E4", "L1..L5", en dash too) says
+    the values are written with that prefix, so "S3" in the text is 3 for that property and
+    no other.
+    Several such labels: the first; a request of several parts is read part by part.
+    """
+    for prop in numeric:
+        range_ = _NOTATION.search(str(prop.schema.get("description", "")))
+        if range_ is None or prop.name in result.arguments:
+            continue
+        prefix, low, high = range_.group(1), int(range_.group(2)), int(range_.group(3))
+        found = [
+            m
+            for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(prefix)}(\d+)(?![A-Za-z0-9])", work)
+            if low <= int(m.group(1)) <= high
+        ]
+        if not found:
+            continue
+        match = found[0]  # several: the first, as numbers are read in order
+        result.arguments[prop.name] = int(match.group(1))
+        result.spans.append((match.start(), match.end()))
+        evidence.append(prop.name)
+        work = _mask(work, match.start(), match.end())
+    return work
 
 
 def _read_frequencies(
