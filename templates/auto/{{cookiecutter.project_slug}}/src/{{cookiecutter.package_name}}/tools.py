@@ -91,18 +91,18 @@ _OTHER_AREAS = {
 class DtcResult(BaseModel):
     """A diagnostic trouble code decoded per SAE J2012."""
 
-    code: str = Field(description="Five-character code, e.g. P0301.")
+    code: str = Field(description="Trouble code (故障码), five characters such as P0301.")
     system: Literal["powertrain", "chassis", "body", "network"] = Field(
-        description="System from the first letter: P powertrain, C chassis, B body, U network."
+        description="Vehicle system (系统): P powertrain, C chassis, B body, U network."
     )
     owner: Literal["SAE", "manufacturer"] = Field(
-        description="Who defines the code: SAE (generic, core) or the manufacturer."
+        description="Code owner (定义方): SAE for a generic code, else the manufacturer."
     )
-    subsystem: str = Field(description="Area named by the third character (J2012 groups).")
+    subsystem: str = Field(description="Subsystem (子系统), the area the third character names.")
     cylinder: int | None = Field(
-        default=None, description="Cylinder number of a P030x misfire code (None for P0300)."
+        default=None, description="Misfiring cylinder (失火气缸) of a P0301-P0312 code."
     )
-    raw_bytes: str = Field(description="Raw bytes as sent on the bus, in hex.")
+    raw_bytes: str = Field(description="Raw bytes (原始字节) as sent on the bus, in hex.")
 
 
 def _dtc_from_bytes(a: int, b: int) -> str:
@@ -188,11 +188,14 @@ _ASIL_BY_SUM = {10: "D", 9: "C", 8: "B", 7: "A"}
 class AsilResult(BaseModel):
     """A preliminary ASIL from severity, exposure and controllability."""
 
-    asil: Literal["QM", "A", "B", "C", "D"] = Field(description="Automotive Safety Integrity Level.")
-    rationale: str = Field(description="How the class sum maps to the ASIL.")
+    asil: Literal["QM", "A", "B", "C", "D"] = Field(
+        description="Automotive Safety Integrity Level (ASIL 等级)."
+    )
+    rationale: str = Field(description="Rationale (依据): how the class sum maps to the ASIL.")
     preliminary: Literal[True] = Field(
         default=True,
-        description="Always true: the functional safety manager confirms every HARA result.",
+        description="Preliminary result (初步结果), always, until the functional safety "
+        "manager confirms the HARA.",
     )
 
 
@@ -242,21 +245,21 @@ class CriticalityResult(BaseModel):
     """Surrogate safety measures of a car-following situation."""
 
     ttc_s: float | None = Field(
-        description="Time to collision gap / closing speed; null when not closing.",
+        description="Time to collision (碰撞时间), gap over closing speed; null when not closing.",
         json_schema_extra=_unit("s"),
     )
     a_req: float = Field(
-        description="Deceleration rate to avoid a crash (DRAC) = closing speed² / (2·gap).",
+        description="Required deceleration (所需减速度, DRAC): closing speed² / (2·gap).",
         json_schema_extra=_unit("m/s²"),
     )
     dst: float | None = Field(
-        description="Deceleration to safety time: closing speed² / (2·(gap − v_lead·t_safety)); "
-        "null when the margin uses up the whole gap.",
+        description="Deceleration to safety time (DST): closing speed² / (2·(gap − "
+        "v_lead·t_safety)); null when the margin uses up the whole gap.",
         json_schema_extra=_unit("m/s²"),
     )
     verdict: Literal["pass", "critical", "emergency"] = Field(
-        description="emergency when a_req ≥ 6 m/s² (or no gap is left after the safety "
-        "margin); critical when TTC < 1.5 s or a_req > 5 m/s²; else pass."
+        description="Verdict (判定): emergency when a_req ≥ 6 m/s² (or no gap is left after "
+        "the safety margin); critical when TTC < 1.5 s or a_req > 5 m/s²; else pass."
     )
 
 
@@ -339,13 +342,18 @@ def longitudinal_criticality(
 class OddCoverageResult(BaseModel):
     """Scenario coverage of an operational design domain grid."""
 
-    cells: int = Field(description="Valid cells of the full-factorial grid (excluded ones removed).")
-    covered: int = Field(description="Valid cells with at least one executed scenario.")
-    pct: float = Field(description="covered / cells, in percent.", json_schema_extra=_unit("%"))
-    uncovered: list[dict[str, str]] = Field(description="The valid cells not yet executed.")
+    cells: int = Field(description="Valid cells (有效单元) of the full-factorial grid, exclusions removed.")
+    covered: int = Field(description="Covered cells (已覆盖单元), valid ones with an executed scenario.")
+    pct: float = Field(
+        description="Cell coverage (覆盖率), covered over cells in percent.",
+        json_schema_extra=_unit("%"),
+    )
+    uncovered: list[dict[str, str]] = Field(
+        description="Uncovered cells (未覆盖单元), valid ones not yet executed."
+    )
     pairwise_pct: float = Field(
-        description="Share of attribute-value pairs of the valid cells that some executed "
-        "cell covers (2-way coverage), in percent.",
+        description="Pairwise coverage (两两覆盖率) in percent: value pairs of two attributes "
+        "in some executed valid cell over those in any valid cell.",
         json_schema_extra=_unit("%"),
     )
 
@@ -479,15 +487,17 @@ def vin_expected_check(vin: str) -> str:
 class VinResult(BaseModel):
     """A VIN checked per ISO 3779 and 49 CFR 565.15."""
 
-    vin: str = Field(description="The VIN, upper case.")
-    valid: bool = Field(description="True when position 9 equals the computed check digit.")
-    expected_check: str = Field(description="Check digit computed from the other 16 positions.")
-    wmi: str = Field(description="World manufacturer identifier, positions 1-3.")
-    vds: str = Field(description="Vehicle descriptor section, positions 4-9.")
-    vis: str = Field(description="Vehicle indicator section, positions 10-17.")
-    year_code: str = Field(description="Model-year code, position 10.")
+    vin: str = Field(description="Vehicle identification number (车架号), upper case.")
+    valid: bool = Field(description="Check digit valid (校验位正确): position 9 equals it.")
+    expected_check: str = Field(
+        description="Expected check digit (应有校验位), from the other 16 positions."
+    )
+    wmi: str = Field(description="World manufacturer identifier (WMI, 制造厂识别代号), positions 1-3.")
+    vds: str = Field(description="Vehicle descriptor section (VDS, 车辆说明部分), positions 4-9.")
+    vis: str = Field(description="Vehicle indicator section (VIS, 车辆指示部分), positions 10-17.")
+    year_code: str = Field(description="Model-year code (年份代码), position 10.")
     model_year_options: list[int] = Field(
-        description="Model years the code stands for in the 30-year cycle (since 1980)."
+        description="Model years (车型年份) the code stands for in its 30-year cycle."
     )
 
 
@@ -548,13 +558,13 @@ class Campaign(BaseModel):
 class RecallResult(BaseModel):
     """Open recall campaigns for a vehicle from the shipped offline fixture."""
 
-    make: str = Field(description="Make searched.")
-    model: str = Field(description="Model searched.")
-    year: int = Field(description="Model year searched.")
-    count: int = Field(description="Number of campaigns found.")
+    make: str = Field(description="Make searched (品牌).")
+    model: str = Field(description="Model searched (车型).")
+    year: int = Field(description="Model year searched (年款).")
+    count: int = Field(description="Campaigns found (召回数量).")
     park_it: bool = Field(description="True when any campaign tells owners not to drive.")
-    campaigns: list[Campaign] = Field(description="Matching campaigns (recallsByVehicle).")
-    source: str = Field(description="Where the data comes from; an empty list is no all-clear.")
+    campaigns: list[Campaign] = Field(description="Matching campaigns (召回活动), recallsByVehicle fields.")
+    source: str = Field(description="Data source (数据来源); an empty list is no all-clear.")
 
 
 @lru_cache(maxsize=1)
@@ -626,12 +636,12 @@ Component = Literal["brakes", "steering", "airbag", "fuel_system", "acceleration
 class SafetyCase(BaseModel):
     """A field safety case opened for the product safety committee."""
 
-    reference: str = Field(description="Safety case reference.")
+    reference: str = Field(description="Safety case reference (安全案件编号).")
     status: Literal["opened"] = "opened"
-    component: str = Field(description="Suspected component.")
-    vehicles: int = Field(description="Vehicles reported.")
+    component: str = Field(description="Suspected component (疑似部件).")
+    vehicles: int = Field(description="Vehicles reported (车辆数).")
     do_not_drive: bool = Field(description="True when owners are told to stop driving.")
-    advice: str = Field(description="What to tell the owner now.")
+    advice: str = Field(description="Owner advice (车主建议), what to tell the owner now.")
 
 
 @domain_tool(
