@@ -683,3 +683,62 @@ def test_a_class_label_outside_the_range_is_not_read(engine: LocalEngine) -> Non
     message = engine.complete(body)["choices"][0]["message"]
     assert not message.get("tool_calls")
     assert "priority" in message["content"]
+
+
+ROOMS = [
+    tool(
+        "book_rooms",
+        "Assign meetings to meeting rooms by capacity.",
+        {
+            "rooms": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "Room name to seats.",
+            },
+            "meetings": {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "description": "Meetings, each team name to head count.",
+            },
+            "closed": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Rooms closed for cleaning.",
+            },
+        },
+        ["rooms", "meetings"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ('Book these. Meetings: [{"sales": 3}, {"design": 8}] Rooms: {"Oak": 4, "Elm": 10} '
+         'Closed: ["Elm"]',
+         {"rooms": {"Oak": 4, "Elm": 10}, "meetings": [{"sales": 3}, {"design": 8}],
+          "closed": ["Elm"]}),
+        ('Book rooms {"Oak": 4, "Elm": 10} for [{"sales": 3}, {"design": 8}]',
+         {"rooms": {"Oak": 4, "Elm": 10}, "meetings": [{"sales": 3}, {"design": 8}]}),
+    ],
+)  # fmt: skip
+def test_pasted_json_goes_to_the_property_that_labels_it(
+    engine: LocalEngine, request_text: str, expected: dict[str, Any]
+) -> None:
+    """Each top-level literal fills one property: the one whose name comes right before it,
+    else the first required property still open; the lists inside an object are not
+    literals of their own, and an unlabelled literal never fills an optional property."""
+    assert calls(engine, ROOMS, request_text) == [("book_rooms", expected)]
+
+
+def test_lists_inside_a_pasted_object_are_not_literals_of_their_own(
+    engine: LocalEngine,
+) -> None:
+    grid = [tool("grid_size", "Cells of a grid of factors.", {
+        "factors": {"type": "object", "description": "Factor to its levels.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "done": {"type": "array", "items": {"type": "object"}, "description": "Cells run."},
+    }, ["factors", "done"])]  # fmt: skip
+    request = 'Grid size for {"a": ["x", "y"], "b": ["z"]} with [{"a": "x", "b": "z"}] run?'
+    [(_, arguments)] = calls(engine, grid, request)
+    assert arguments == {"factors": {"a": ["x", "y"], "b": ["z"]}, "done": [{"a": "x", "b": "z"}]}

@@ -34,6 +34,7 @@ from toolkit.engine.spans import (
     enum_choice,
     identifier,
     json_literal,
+    json_literals,
     leading_label,
     pattern_match,
     place_after,
@@ -194,10 +195,13 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
     result.arguments.update(reading.values)
     result.weak = reading.weak
     evidence += reading.labelled
+    used_literals: set[int] = set()
     for name, prop in deferred:
         if name in result.arguments:
             continue
-        value = _other_value(work, original, name, prop, root, quantities)
+        value = _other_value(
+            work, original, name, prop, root, quantities, name in required, used_literals
+        )
         if value is not None:
             result.arguments[name] = value
             if "enum" in prop:
@@ -416,6 +420,8 @@ def _other_value(
     prop: dict[str, Any],
     root: dict[str, Any],
     quantities: list[Quantity],
+    required: bool,
+    used: set[int],
 ) -> Any:
     kind = schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
@@ -423,18 +429,54 @@ def _other_value(
     if kind == "boolean":
         return boolean_mention(work, name, prop)
     if kind == "object":
-        literal = json_literal(text, "{")
-        if isinstance(literal, dict):
+        literal = _literal_for(text, name, prop, dict, required=required, used=used)
+        if literal is not None:
             return literal
         nested = _fill(prop, work, root, item=False)
         return nested.arguments if not nested.missing and nested.arguments else None
     if kind == "array":
-        literal = json_literal(text, "[")
-        if isinstance(literal, list):
+        literal = _literal_for(text, name, prop, list, required=required, used=used)
+        if literal is not None:
             return literal
         items = _resolve(prop.get("items") or {}, root)
         return _scalar_items(text, items, quantities)
     return None
+
+
+def _literal_for(
+    text: str,
+    name: str,
+    prop: dict[str, Any],
+    wanted: type,
+    *,
+    required: bool,
+    used: set[int],
+) -> Any:
+    """The JSON literal pasted for this property: the one its name labels, else the first.
+
+    Several literals ("odd: {...}; executed: [...]") go one to each property, by the words
+    right before each; a literal no word labels fills only a required property, and a
+    literal serves one property only.
+    """
+    literals = [(s, e, v) for s, e, v in json_literals(text) if isinstance(v, wanted)]
+    free = [lit for lit in literals if lit[0] not in used]
+    if not free:
+        return None
+    name_terms = set(terms(name))
+    chosen = None
+    previous_end = 0
+    for start, end, value in json_literals(text):
+        before = terms(text[max(previous_end, start - 40) : start])[-4:]
+        previous_end = end
+        if start not in used and isinstance(value, wanted) and name_terms & set(before):
+            chosen = (start, value)
+            break
+    if chosen is None and required:
+        chosen = (free[0][0], free[0][2])
+    if chosen is None:
+        return None
+    used.add(chosen[0])
+    return chosen[1]
 
 
 def _scalar_items(text: str, items: dict[str, Any], quantities: list[Quantity]) -> list[Any] | None:
