@@ -285,7 +285,8 @@ def longitudinal_criticality(
         Field(
             ge=0,
             le=150,
-            description="Ego (own, subject) vehicle speed in m/s (本车速度, 自车).",
+            description="Ego vehicle speed in m/s: our own, the subject or following "
+            "vehicle (本车速度, 自车).",
             json_schema_extra=_unit("m/s"),
         ),
     ],
@@ -294,7 +295,8 @@ def longitudinal_criticality(
         Field(
             ge=0,
             le=150,
-            description="Lead (front, target) vehicle speed in m/s (前车速度).",
+            description="Lead vehicle speed in m/s: the car ahead, in front, the target or "
+            "preceding vehicle (前车速度).",
             json_schema_extra=_unit("m/s"),
         ),
     ],
@@ -509,7 +511,7 @@ class VinResult(BaseModel):
     )
 )
 def vin_check(vin: Vin) -> VinResult:
-    """Check a VIN (车架号): ISO 3779 check digit, WMI/VDS/VIS sections and model-year code.
+    """Check whether a VIN (车架号) is valid (是否有效): ISO 3779 check digit (校验位), WMI/VDS/VIS sections and model-year code.
 
     17 characters, never I, O or Q. Letters transliterate A-H = 1-8, J-N = 1-5, P = 7,
     R = 9, S-Z = 2-9; the weights are 8,7,6,5,4,3,2,10,0,9,8,7,6,5,4,3,2; the weighted sum
@@ -662,10 +664,19 @@ def escalate_safety_case(
         ),
     ],
     summary: Annotated[
-        str, Field(min_length=1, max_length=1000, description="What was reported (故障描述).")
+        str,
+        Field(
+            min_length=1,
+            max_length=1000,
+            description="What the owner, customer or dealer reported (车主反映, 客户投诉, "
+            "故障描述): e.g. a sinking or soft brake pedal (刹车踏板下沉, 变软), power "
+            "steering cutting out or heavy steering (转向失灵, 方向盘沉重), an airbag light "
+            "(气囊灯亮), a fuel leak or smell (漏油, 汽油味), the car speeding up by itself "
+            "(车辆自己加速), on one car or several of a batch (同一批次).",
+        ),
     ],
     vehicles: Annotated[
-        int, Field(ge=1, le=100000, description="Number of vehicles (cars) affected (车辆数).")
+        int, Field(ge=1, le=100000, description="Number of vehicles (cars) affected (车辆数, 几辆车).")
     ] = 1,
     park_it: Annotated[
         bool, Field(description="True for a park-it (do not drive, 停止驾驶) condition.")
