@@ -742,3 +742,34 @@ def test_lists_inside_a_pasted_object_are_not_literals_of_their_own(
     request = 'Grid size for {"a": ["x", "y"], "b": ["z"]} with [{"a": "x", "b": "z"}] run?'
     [(_, arguments)] = calls(engine, grid, request)
     assert arguments == {"factors": {"a": ["x", "y"], "b": ["z"]}, "done": [{"a": "x", "b": "z"}]}
+
+
+LIBRARY = [
+    tool(
+        "renew_loan",
+        "Renew the loan of an item the desk scanner shows, for another three weeks.",
+        {"barcode": text("Item barcode, e.g. B123456.", pattern="^B[0-9]{6}$")},
+        ["barcode"],
+    ),
+    tool(
+        "report_damage",
+        "Record damage to a returned library item: water damage, torn pages, missing parts.",
+        {
+            "kind": {"type": "string", "enum": ["water", "torn", "missing_parts", "other"],
+                     "description": "Kind of damage: water (wet, water damage), torn, "
+                     "missing_parts, other."},
+            "items": integer("Number of items (books) damaged.", minimum=1),
+        },
+        ["kind"],
+    ),
+]
+
+
+def test_a_tool_called_once_per_clause_keeps_each_clause_value(engine: LocalEngine) -> None:
+    """Focusing each tool on its own sentence must not fold two per-clause calls into one
+    value: the second barcode stays the second barcode."""
+    request = "Two books came back with water damage; the scanner shows B100200 and B300400."
+    actual = calls(engine, LIBRARY, request)
+    barcodes = [arguments["barcode"] for name, arguments in actual if name == "renew_loan"]
+    assert barcodes == ["B100200", "B300400"], actual
+    assert ("report_damage", {"kind": "water", "items": 2}) in actual, actual
