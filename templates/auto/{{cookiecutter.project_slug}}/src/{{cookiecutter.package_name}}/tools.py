@@ -148,7 +148,7 @@ def parse_dtc(
         ),
     ],
 ) -> DtcResult:
-    """Decode an OBD diagnostic trouble code (故障码): system, SAE or manufacturer code, subsystem.
+    """Decode an OBD diagnostic trouble code (DTC, fault code, 故障码) a scan tool reads (诊断仪读出): system, SAE or manufacturer code, subsystem.
 
     SAE J2012: a letter (P powertrain, C chassis, B body, U network) and four characters. From
     raw bytes A B: bits 7-6 of A give the letter (00 P, 01 C, 10 B, 11 U), bits 5-4 the
@@ -660,7 +660,8 @@ def escalate_safety_case(
         Field(
             description="Suspected component: brakes (brake pedal, braking, 刹车, 制动), "
             "steering (转向), airbag (SRS, restraints, 安全气囊), fuel_system (fuel leak, "
-            "燃油泄漏), acceleration (unintended acceleration, 意外加速), other."
+            "燃油泄漏), acceleration (unintended acceleration, sudden acceleration, "
+            "accelerated on its own, 意外加速, 自己加速), other."
         ),
     ],
     summary: Annotated[
@@ -669,14 +670,15 @@ def escalate_safety_case(
             min_length=1,
             max_length=1000,
             description="What the owner, customer or dealer reported (车主反映, 客户投诉, "
-            "故障描述): e.g. a sinking or soft brake pedal (刹车踏板下沉, 变软), power "
+            "经销商/4S店反馈, 故障描述): e.g. a sinking or soft brake pedal when braking "
+            "(踩刹车时刹车踏板下沉, 变软), power "
             "steering cutting out or heavy steering (转向失灵, 方向盘沉重), an airbag light "
             "(气囊灯亮), a fuel leak or smell (漏油, 汽油味), the car speeding up by itself "
             "(车辆自己加速), on one car or several of a batch (同一批次).",
         ),
     ],
     vehicles: Annotated[
-        int, Field(ge=1, le=100000, description="Number of vehicles (cars) affected (车辆数, 几辆车).")
+        int, Field(ge=1, le=100000, description="Number of vehicles (cars) affected (车辆数, 几辆车, 几台车).")
     ] = 1,
     park_it: Annotated[
         bool, Field(description="True for a park-it (do not drive, 停止驾驶) condition.")
