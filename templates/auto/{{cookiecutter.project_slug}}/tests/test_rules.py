@@ -27,7 +27,8 @@ def test_pack_covers_the_automotive_rules(rules: RuleSet) -> None:
 
 @pytest.mark.toolkit_rules("A-C1")
 @pytest.mark.parametrize(
-    "text", ["There is no defect in the brakes.", "The car is safe to drive.", "这不是缺陷，没有缺陷。"]
+    "text",
+    ["There is no defect in the brakes.", "The car is safe to drive.", "这不是缺陷。没有缺陷。"],
 )
 def test_no_defect_claims_are_blocked(rules: RuleSet, text: str) -> None:
     assert engine(rules).check_output(text).action == "block"
@@ -47,9 +48,11 @@ def test_only_the_safety_manager_approves_releases(rules: RuleSet) -> None:
         decision = engine(rules, role=role).check_tool_call("approve_release", args, write=True)
         assert decision.action == "block", role
         case = {"component": "brakes", "summary": "sinking pedal"}
-        assert engine(rules, role=role).check_tool_call(
-            "escalate_safety_case", case, write=True
-        ).allowed
+        assert (
+            engine(rules, role=role)
+            .check_tool_call("escalate_safety_case", case, write=True)
+            .allowed
+        )
     manager = engine(rules, role="functional_safety_manager")
     assert manager.check_tool_call("approve_release", args, write=True).allowed
 

@@ -189,7 +189,8 @@ _VALUES = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 
 
 def _check_digit(vin: str) -> str:
     weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
-    total = sum((int(ch) if ch.isdigit() else _VALUES[ch]) * w for ch, w in zip(vin, weights))
+    values = [int(ch) if ch.isdigit() else _VALUES[ch] for ch in vin]
+    total = sum(v * w for v, w in zip(values, weights, strict=True))
     return "X" if total % 11 == 10 else str(total % 11)
 
 

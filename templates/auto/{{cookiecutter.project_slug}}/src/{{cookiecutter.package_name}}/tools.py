@@ -120,9 +120,7 @@ def _normalize_dtc(value: str) -> str:
         return compact
     if len(compact) == 4 and all(ch in "0123456789ABCDEF" for ch in compact):
         return _dtc_from_bytes(int(compact[:2], 16), int(compact[2:], 16))
-    raise ValueError(
-        "code must be a DTC such as P0301 or the two raw bytes in hex such as 01 43"
-    )
+    raise ValueError("code must be a DTC such as P0301 or the two raw bytes in hex such as 01 43")
 
 
 @domain_tool(
@@ -142,7 +140,8 @@ def parse_dtc(
             description="Diagnostic trouble code (故障码, DTC) such as P0301, or the two raw "
             "bytes of the code in hex such as 01 43 or 0x01 0x43.",
             json_schema_extra={
-                "pattern": r"^(?:[PCBUpcbu][0-3][0-9A-Fa-f]{3}|(?:0x)?[0-9A-Fa-f]{2} ?(?:0x)?[0-9A-Fa-f]{2})$",
+                "pattern": r"^(?:[PCBUpcbu][0-3][0-9A-Fa-f]{3}"
+                r"|(?:0x)?[0-9A-Fa-f]{2} ?(?:0x)?[0-9A-Fa-f]{2})$",
                 "x-identifier": True,
             },
         ),
@@ -203,7 +202,7 @@ class AsilResult(BaseModel):
     examples=(
         "Hazard rated severity 2, exposure 4, controllability 3: which integrity level?",
         "What ASIL for S1 E2 C3?",
-        "评估一下这个危害：S1、E4、C3",
+        "评估一下这个危害：S1、E4、C3",  # noqa: RUF001
     )
 )
 def asil_determine(
@@ -253,7 +252,7 @@ class CriticalityResult(BaseModel):
         json_schema_extra=_unit("m/s²"),
     )
     dst: float | None = Field(
-        description="Deceleration to safety time (DST): closing speed² / (2·(gap − "
+        description="Deceleration to safety time (DST): closing speed² / (2·(gap - "
         "v_lead·t_safety)); null when the margin uses up the whole gap.",
         json_schema_extra=_unit("m/s²"),
     )
@@ -267,7 +266,7 @@ class CriticalityResult(BaseModel):
     examples=(
         "Closing on a truck: we do 22 m/s, it does 14 m/s, 18 m ahead. How critical?",
         "Time to collision with 50 m headway, own speed 30 m/s, lead vehicle 28 m/s?",
-        "本车速度20米/秒，前车12米/秒，车距16米，碰撞时间多少",
+        "本车速度20米/秒，前车12米/秒，车距16米，碰撞时间多少",  # noqa: RUF001
     )
 )
 def longitudinal_criticality(
@@ -344,8 +343,12 @@ def longitudinal_criticality(
 class OddCoverageResult(BaseModel):
     """Scenario coverage of an operational design domain grid."""
 
-    cells: int = Field(description="Valid cells (有效单元) of the full-factorial grid, exclusions removed.")
-    covered: int = Field(description="Covered cells (已覆盖单元), valid ones with an executed scenario.")
+    cells: int = Field(
+        description="Valid cells (有效单元) of the full-factorial grid, exclusions removed."
+    )
+    covered: int = Field(
+        description="Covered cells (已覆盖单元), valid ones with an executed scenario."
+    )
     pct: float = Field(
         description="Cell coverage (覆盖率), covered over cells in percent.",
         json_schema_extra=_unit("%"),
@@ -379,7 +382,7 @@ def _matches(cell: dict[str, str], partial: dict[str, str]) -> bool:
     examples=(
         "Scenario coverage: lighting day/dusk, surface dry/wet/snow; we ran day-dry and dusk-wet.",
         "How much of the operational design domain grid have our test drives covered?",
-        "设计运行域覆盖率：天气晴/雨，道路高速/城市，已测晴-高速",
+        "设计运行域覆盖率：天气晴/雨，道路高速/城市，已测晴-高速",  # noqa: RUF001
     )
 )
 def odd_coverage(
@@ -418,7 +421,8 @@ def odd_coverage(
                 raise ValueError(f"{field}: {key}={value!r} is not in the odd")
     grid = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*odd.values())]
     valid = [cell for cell in grid if not any(_matches(cell, part) for part in excluded)]
-    done = [cell for cell in valid if any(_matches(cell, run) and len(run) == len(names) for run in executed)]
+    runs = [run for run in executed if len(run) == len(names)]  # complete cells only
+    done = [cell for cell in valid if any(_matches(cell, run) for run in runs)]
     uncovered = [cell for cell in valid if cell not in done]
 
     def pairs(cells: list[dict[str, str]]) -> set[tuple[str, str, str, str]]:
@@ -494,7 +498,9 @@ class VinResult(BaseModel):
     expected_check: str = Field(
         description="Expected check digit (应有校验位), from the other 16 positions."
     )
-    wmi: str = Field(description="World manufacturer identifier (WMI, 制造厂识别代号), positions 1-3.")
+    wmi: str = Field(
+        description="World manufacturer identifier (WMI, 制造厂识别代号), positions 1-3."
+    )
     vds: str = Field(description="Vehicle descriptor section (VDS, 车辆说明部分), positions 4-9.")
     vis: str = Field(description="Vehicle indicator section (VIS, 车辆指示部分), positions 10-17.")
     year_code: str = Field(description="Model-year code (年份代码), position 10.")
@@ -565,7 +571,9 @@ class RecallResult(BaseModel):
     year: int = Field(description="Model year searched (年款).")
     count: int = Field(description="Campaigns found (召回数量).")
     park_it: bool = Field(description="True when any campaign tells owners not to drive.")
-    campaigns: list[Campaign] = Field(description="Matching campaigns (召回活动), recallsByVehicle fields.")
+    campaigns: list[Campaign] = Field(
+        description="Matching campaigns (召回活动), recallsByVehicle fields."
+    )
     source: str = Field(description="Data source (数据来源); an empty list is no all-clear.")
 
 
@@ -590,9 +598,7 @@ def recall_lookup(
     model: Annotated[
         str | None, Field(max_length=40, description="Model name (车型), e.g. Vela.")
     ] = None,
-    year: Annotated[
-        int | None, Field(ge=1981, le=2040, description="Model year (年款).")
-    ] = None,
+    year: Annotated[int | None, Field(ge=1981, le=2040, description="Model year (年款).")] = None,
 ) -> RecallResult:
     """Recall campaigns (召回, 召回活动) for a vehicle by VIN, or by make, model and model year.
 
@@ -651,7 +657,7 @@ class SafetyCase(BaseModel):
     examples=(
         "Open a safety investigation: two owners report the steering locking at low speed.",
         "Raise a field safety case for the fuel smell complaints on the 2022 fleet.",
-        "安全气囊警告灯常亮的投诉，立即上报安全案件",
+        "安全气囊警告灯常亮的投诉，立即上报安全案件",  # noqa: RUF001
     ),
 )
 def escalate_safety_case(
@@ -678,7 +684,12 @@ def escalate_safety_case(
         ),
     ],
     vehicles: Annotated[
-        int, Field(ge=1, le=100000, description="Number of vehicles (cars) affected (车辆数, 几辆车, 几台车).")
+        int,
+        Field(
+            ge=1,
+            le=100000,
+            description="Number of vehicles (cars) affected (车辆数, 几辆车, 几台车).",
+        ),
     ] = 1,
     park_it: Annotated[
         bool, Field(description="True for a park-it (do not drive, 停止驾驶) condition.")
@@ -737,4 +748,3 @@ def approve_release(
     Approval records the decision; it deploys nothing (no OTA campaign, no ECU flashing).
     """
     return ReleaseApproval(reference=_reference("REL", release, gate), release=release)
-
