@@ -665,7 +665,8 @@ def escalate_safety_case(
         Component,
         Field(
             description="Suspected component: brakes (brake pedal, braking, 刹车, 制动), "
-            "steering (转向), airbag (SRS, restraints, 安全气囊), fuel_system (fuel leak, "
+            "steering (steering wheel, power steering, 转向, 方向盘), airbag (SRS, restraints, "
+            "安全气囊), fuel_system (fuel leak, petrol leak, fuel smell, 漏油, "
             "燃油泄漏), acceleration (unintended acceleration, sudden acceleration, "
             "accelerated on its own, 意外加速, 自己加速), other."
         ),
