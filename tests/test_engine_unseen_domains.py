@@ -755,9 +755,12 @@ LIBRARY = [
         "report_damage",
         "Record damage to a returned library item: water damage, torn pages, missing parts.",
         {
-            "kind": {"type": "string", "enum": ["water", "torn", "missing_parts", "other"],
-                     "description": "Kind of damage: water (wet, water damage), torn, "
-                     "missing_parts, other."},
+            "kind": {
+                "type": "string",
+                "enum": ["water", "torn", "missing_parts", "other"],
+                "description": "Kind of damage: water (wet, water damage), torn, "
+                "missing_parts, other.",
+            },
             "items": integer("Number of items (books) damaged.", minimum=1),
         },
         ["kind"],
