@@ -657,6 +657,19 @@ RAINFALL = [
     ),
 ]
 
+INCIDENTS = [
+    tool(
+        "estimate_resolution",
+        "Expected hours to resolve a support ticket from its priority and the team working it.",
+        {
+            "priority": integer("Priority P0-P4 (P0 most urgent).", minimum=0, maximum=4),
+            "severity": integer("Customer impact class S1-S3 (S1 outage).", minimum=1, maximum=3),
+            "engineers": integer("Engineers assigned.", minimum=1),
+        },
+        ["priority", "severity", "engineers"],
+    )
+]
+
 
 @pytest.mark.parametrize(
     "request_text",
@@ -673,3 +686,126 @@ def test_a_series_of_numbers_is_one_list_argument(engine: LocalEngine, request_t
     assert name == "rainfall_summary"
     assert arguments["readings"] == [12, 15, 11, 14, 18, 20]
     assert arguments["window"] == 3
+
+
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ("Ticket is P1, impact S2, 3 engineers on it. Hours to fix?",
+         [{"priority": 1, "severity": 2, "engineers": 3}]),
+        ("How long for a P0/S1 with 5 engineers, and a P3/S3 with 1 engineer?",
+         [{"priority": 0, "severity": 1, "engineers": 5},
+          {"priority": 3, "severity": 3, "engineers": 1}]),
+        ("工单 P2，影响 S1，4 名工程师，需要多少小时？",
+         [{"priority": 2, "severity": 1, "engineers": 4}]),
+    ],
+)  # fmt: skip
+def test_class_labels_written_as_the_description_writes_its_range(
+    engine: LocalEngine, request_text: str, expected: list[dict[str, Any]]
+) -> None:
+    """ "P0-P4" in a description says priorities are written "P1"; a label outside the
+    range ("P7") or with another prefix is no value for it."""
+    actual = calls(engine, INCIDENTS, request_text)
+    assert [arguments for _, arguments in actual] == expected, actual
+
+
+def test_a_class_label_outside_the_range_is_not_read(engine: LocalEngine) -> None:
+    request = "Ticket P7, impact S2, 3 engineers: hours?"
+    body = {"model": "local", "tools": INCIDENTS,
+            "messages": [{"role": "user", "content": request}]}  # fmt: skip
+    message = engine.complete(body)["choices"][0]["message"]
+    assert not message.get("tool_calls")
+    assert "priority" in message["content"]
+
+
+ROOMS = [
+    tool(
+        "book_rooms",
+        "Assign meetings to meeting rooms by capacity.",
+        {
+            "rooms": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "Room name to seats.",
+            },
+            "meetings": {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "description": "Meetings, each team name to head count.",
+            },
+            "closed": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Rooms closed for cleaning.",
+            },
+        },
+        ["rooms", "meetings"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ('Book these. Meetings: [{"sales": 3}, {"design": 8}] Rooms: {"Oak": 4, "Elm": 10} '
+         'Closed: ["Elm"]',
+         {"rooms": {"Oak": 4, "Elm": 10}, "meetings": [{"sales": 3}, {"design": 8}],
+          "closed": ["Elm"]}),
+        ('Book rooms {"Oak": 4, "Elm": 10} for [{"sales": 3}, {"design": 8}]',
+         {"rooms": {"Oak": 4, "Elm": 10}, "meetings": [{"sales": 3}, {"design": 8}]}),
+    ],
+)  # fmt: skip
+def test_pasted_json_goes_to_the_property_that_labels_it(
+    engine: LocalEngine, request_text: str, expected: dict[str, Any]
+) -> None:
+    """Each top-level literal fills one property: the one whose name comes right before it,
+    else the first required property still open; the lists inside an object are not
+    literals of their own, and an unlabelled literal never fills an optional property."""
+    assert calls(engine, ROOMS, request_text) == [("book_rooms", expected)]
+
+
+def test_lists_inside_a_pasted_object_are_not_literals_of_their_own(
+    engine: LocalEngine,
+) -> None:
+    grid = [tool("grid_size", "Cells of a grid of factors.", {
+        "factors": {"type": "object", "description": "Factor to its levels.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "done": {"type": "array", "items": {"type": "object"}, "description": "Cells run."},
+    }, ["factors", "done"])]  # fmt: skip
+    request = 'Grid size for {"a": ["x", "y"], "b": ["z"]} with [{"a": "x", "b": "z"}] run?'
+    [(_, arguments)] = calls(engine, grid, request)
+    assert arguments == {"factors": {"a": ["x", "y"], "b": ["z"]}, "done": [{"a": "x", "b": "z"}]}
+
+
+LIBRARY = [
+    tool(
+        "renew_loan",
+        "Renew the loan of an item the desk scanner shows, for another three weeks.",
+        {"barcode": text("Item barcode, e.g. B123456.", pattern="^B[0-9]{6}$")},
+        ["barcode"],
+    ),
+    tool(
+        "report_damage",
+        "Record damage to a returned library item: water damage, torn pages, missing parts.",
+        {
+            "kind": {
+                "type": "string",
+                "enum": ["water", "torn", "missing_parts", "other"],
+                "description": "Kind of damage: water (wet, water damage), torn, "
+                "missing_parts, other.",
+            },
+            "items": integer("Number of items (books) damaged.", minimum=1),
+        },
+        ["kind"],
+    ),
+]
+
+
+def test_a_tool_called_once_per_clause_keeps_each_clause_value(engine: LocalEngine) -> None:
+    """Focusing each tool on its own sentence must not fold two per-clause calls into one
+    value: the second barcode stays the second barcode."""
+    request = "Two books came back with water damage; the scanner shows B100200 and B300400."
+    actual = calls(engine, LIBRARY, request)
+    barcodes = [arguments["barcode"] for name, arguments in actual if name == "renew_loan"]
+    assert barcodes == ["B100200", "B300400"], actual
+    assert ("report_damage", {"kind": "water", "items": 2}) in actual, actual

@@ -34,6 +34,7 @@ from toolkit.engine.spans import (
     enum_choice,
     identifier,
     json_literal,
+    json_literals,
     leading_label,
     pattern_match,
     place_after,
@@ -46,6 +47,10 @@ __all__ = ["Filled", "fill_arguments"]
 _DATE = re.compile(
     r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"
 )  # no \\b: CJK counts as a word character
+# A range written with a label prefix on both ends: "S0-S3", "E0 to E4", "SIL1..SIL4".
+_NOTATION = re.compile(
+    r"\b([A-Z][A-Za-z]{0,3})(\d{1,2})\s*(?:[-\u2013\u2014]|to|\.\.)\s*\1(\d{1,2})\b"
+)
 _QUOTED = re.compile(r"[\"“「『]([^\"”」』]{1,500})[\"”」』]")
 # Identifier-like properties take an identifier found in the text or nothing. Generic words
 # only; a pack marks other identifiers with `pattern` or `x-identifier: true`.
@@ -168,6 +173,7 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             numeric.append(NumericProperty(name, prop, name in required, after_only=counted))
         else:
             deferred.append((name, prop))
+    work = _read_notations(work, numeric, result, evidence)
     # Dates are never quantities ("2026-01-05" is not 2026 and -1 and -5).
     quantities = find_quantities(_without_dates(work))
     # Arrays of objects first: the numbers inside their items are theirs alone.
@@ -211,10 +217,13 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
     evidence += reading.labelled
     # A number read for a scalar property ("m = 7") is not also an item of a number list.
     unused = [q for i, q in enumerate(quantities) if i not in set(reading.used)]
+    used_literals: set[int] = set()
     for name, prop in deferred:
         if name in result.arguments:
             continue
-        value = _other_value(work, original, name, prop, root, unused)
+        value = _other_value(
+            work, original, name, prop, root, unused, name in required, used_literals
+        )
         if value is not None:
             result.arguments[name] = value
             if "enum" in prop:
@@ -235,6 +244,36 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
         result.unread = _unread(original, properties, result, consumed)
     result.arguments = {n: result.arguments[n] for n in properties if n in result.arguments}
     return result
+
+
+def _read_notations(
+    work: str, numeric: list[NumericProperty], result: Filled, evidence: list[str]
+) -> str:
+    """Read class labels written the way the property's description writes its range.
+
+    A description giving the range as "S0-S3" (or "E0 to E4", "L1..L5", en dash too) says
+    the values are written with that prefix, so "S3" in the text is 3 for that property and
+    no other.
+    Several such labels: the first; a request of several parts is read part by part.
+    """
+    for prop in numeric:
+        range_ = _NOTATION.search(str(prop.schema.get("description", "")))
+        if range_ is None or prop.name in result.arguments:
+            continue
+        prefix, low, high = range_.group(1), int(range_.group(2)), int(range_.group(3))
+        found = [
+            m
+            for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(prefix)}(\d+)(?![A-Za-z0-9])", work)
+            if low <= int(m.group(1)) <= high
+        ]
+        if not found:
+            continue
+        match = found[0]  # several: the first, as numbers are read in order
+        result.arguments[prop.name] = int(match.group(1))
+        result.spans.append((match.start(), match.end()))
+        evidence.append(prop.name)
+        work = _mask(work, match.start(), match.end())
+    return work
 
 
 def _read_frequencies(
@@ -403,6 +442,8 @@ def _other_value(
     prop: dict[str, Any],
     root: dict[str, Any],
     quantities: list[Quantity],
+    required: bool,
+    used: set[int],
 ) -> Any:
     kind = schema_type(prop)
     if "enum" in prop and isinstance(prop["enum"], list):
@@ -410,14 +451,14 @@ def _other_value(
     if kind == "boolean":
         return boolean_mention(work, name, prop)
     if kind == "object":
-        literal = json_literal(text, "{")
-        if isinstance(literal, dict):
+        literal = _literal_for(text, name, prop, dict, required=required, used=used)
+        if literal is not None:
             return literal
         nested = _fill(prop, work, root, item=False)
         return nested.arguments if not nested.missing and nested.arguments else None
     if kind == "array":
-        literal = json_literal(text, "[")
-        if isinstance(literal, list):
+        literal = _literal_for(text, name, prop, list, required=required, used=used)
+        if literal is not None:
             return literal
         items = _resolve(prop.get("items") or {}, root)
         return _scalar_items(text, items, quantities)
@@ -444,6 +485,42 @@ def _series(text: str, quantities: list[Quantity]) -> list[Quantity] | None:
         if len(run) > len(best):
             best = list(run)
     return best if len(best) >= 3 else None
+
+
+def _literal_for(
+    text: str,
+    name: str,
+    prop: dict[str, Any],
+    wanted: type,
+    *,
+    required: bool,
+    used: set[int],
+) -> Any:
+    """The JSON literal pasted for this property: the one its name labels, else the first.
+
+    Several literals ("odd: {...}; executed: [...]") go one to each property, by the words
+    right before each; a literal no word labels fills only a required property, and a
+    literal serves one property only.
+    """
+    literals = [(s, e, v) for s, e, v in json_literals(text) if isinstance(v, wanted)]
+    free = [lit for lit in literals if lit[0] not in used]
+    if not free:
+        return None
+    name_terms = set(terms(name))
+    chosen = None
+    previous_end = 0
+    for start, end, value in json_literals(text):
+        before = terms(text[max(previous_end, start - 40) : start])[-4:]
+        previous_end = end
+        if start not in used and isinstance(value, wanted) and name_terms & set(before):
+            chosen = (start, value)
+            break
+    if chosen is None and required:
+        chosen = (free[0][0], free[0][2])
+    if chosen is None:
+        return None
+    used.add(chosen[0])
+    return chosen[1]
 
 
 def _scalar_items(text: str, items: dict[str, Any], quantities: list[Quantity]) -> list[Any] | None:

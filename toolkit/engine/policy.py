@@ -518,10 +518,12 @@ def _focused(
         if complete or ranked:
             owner = complete[0] if complete else ranked[0][1]
             best_for.setdefault(owner.name, []).append(part)
+    # A tool called once per clause already read each call from its own clause.
+    per_clause = {name for name in names if sum(c.tool.name == name for c in candidates) > 1}
     focused = []
     for candidate in candidates:
         own = best_for.get(candidate.tool.name)
-        if own:
+        if own and candidate.tool.name not in per_clause:
             filled = fill_arguments(candidate.tool.parameters, " ".join(own))
             if not filled.missing and not filled.weak and filled.extracted:
                 focused.append(_Candidate(candidate.tool, filled.arguments, candidate.values))

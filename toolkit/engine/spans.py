@@ -22,6 +22,7 @@ __all__ = [
     "enum_choice",
     "identifier",
     "json_literal",
+    "json_literals",
     "leading_label",
     "pattern_match",
     "place_after",
@@ -232,6 +233,29 @@ def json_literal(text: str, opener: str) -> Any:
         except json.JSONDecodeError:
             start = text.find(opener, start + 1)
     return None
+
+
+def json_literals(text: str) -> list[tuple[int, int, Any]]:
+    """The top-level JSON objects and arrays in the text: (start, end, value), in order.
+
+    A literal nested in another belongs to it: the lists inside ``{"a": [1, 2]}`` are not
+    literals of their own.
+    """
+    found: list[tuple[int, int, Any]] = []
+    decoder = json.JSONDecoder()
+    index = 0
+    while True:
+        starts = [i for i in (text.find("{", index), text.find("[", index)) if i >= 0]
+        if not starts:
+            return found
+        start = min(starts)
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            index = start + 1
+            continue
+        found.append((start, end, value))
+        index = end
 
 
 _FILLER = frozenset(

@@ -1,0 +1,1 @@
+"""{{ cookiecutter.project_name }}: domain tools and agent configuration."""

@@ -1,0 +1,38 @@
+"""The knowledge folder ingests cleanly and answers paraphrased questions, offline."""
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.retrieval import KnowledgeStore, OfflineEmbeddings
+
+
+@pytest.fixture(scope="module")
+def store(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeStore:
+    path = tmp_path_factory.mktemp("store")
+    knowledge = KnowledgeStore(path, collection="knowledge", embeddings=OfflineEmbeddings())
+    report = knowledge.ingest(project_dir / "knowledge")
+    assert not report.warnings
+    assert report.added == len(list((project_dir / "knowledge").glob("*.md")))
+    return knowledge
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("Who confirms an ASIL before it is final?", "hara-asil-procedure.md"),
+        ("How is a trouble code packed into two bytes?", "diagnostic-code-handbook.md"),
+        ("Can the assistant start an over-the-air campaign?", "ota-sums-change-control.md"),
+    ],
+)
+def test_paraphrased_questions_find_their_document(
+    store: KnowledgeStore, question: str, document: str
+) -> None:
+    found = [p.doc_id for p in store.search(question, k=4)]
+    assert document in found, found
+
+
+def test_the_adversarial_tsb_is_untrusted(store: KnowledgeStore) -> None:
+    passages = store.search("supplier TSB AEB regression requested action", k=4)
+    trust = {p.doc_id: p.trust for p in passages}
+    assert trust.get("tsb-aeb-regression-note.md") == "untrusted"

@@ -1,0 +1,1 @@
+{% include "base/test_project.py" %}
