@@ -809,3 +809,25 @@ def test_a_tool_called_once_per_clause_keeps_each_clause_value(engine: LocalEngi
     barcodes = [arguments["barcode"] for name, arguments in actual if name == "renew_loan"]
     assert barcodes == ["B100200", "B300400"], actual
     assert ("report_damage", {"kind": "water", "items": 2}) in actual, actual
+
+
+def test_a_count_never_takes_a_physical_quantity(engine: LocalEngine) -> None:
+    # A speed next to the counted noun ("the bike wobbled at 25 km/h") is not how many bikes.
+    report = [
+        tool(
+            "report_bike_fault",
+            "Report a fault with a shared bike.",
+            {
+                "fault": {
+                    "type": "string",
+                    "enum": ["saddle", "brakes", "chain", "other"],
+                    "description": "What is broken.",
+                },
+                "bikes": integer("Number of bikes (cycles) affected.", minimum=1),
+            },
+            ["fault"],
+        )
+    ]
+    text = "Report a fault: the saddle is loose and the bike wobbled badly at 25 km/h"
+    [(name, arguments)] = calls(engine, report, text)
+    assert (name, arguments) == ("report_bike_fault", {"fault": "saddle"})

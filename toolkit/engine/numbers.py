@@ -34,6 +34,8 @@ _PER_AFTER = re.compile(
     r"\s*(?:(?:per|each|every|/|每)(?:\b|\s|$)|an?\s+(?:year|month|week|day|night|hour)\b)",
     re.IGNORECASE,
 )
+# A property that counts things ("Number of vehicles", "How many units") takes plain numbers.
+_COUNT = re.compile(r"\s*(?:the\s+)?(?:(?:number|count)\s+of\b|how\s+many\b)", re.IGNORECASE)
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 
@@ -108,6 +110,8 @@ def _loose_value(quantity: Quantity, name: str, schema: dict[str, Any]) -> float
     """A physical quantity for a property that names no unit: only with a label next to it."""
     if property_unit(name, schema) is not None or quantity.unit is None:
         return None
+    if _COUNT.match(str(schema.get("description", ""))):
+        return None  # "Number of vehicles": a count is never 60 km/h
     base = quantity.unit.split("/")[0]
     if base in ("percent", "bps") or dimension(base) == "time":
         return None

@@ -666,8 +666,8 @@ def escalate_safety_case(
         Field(
             description="Suspected component: brakes (brake pedal, braking, 刹车, 制动), "
             "steering (steering wheel, power steering, 转向, 方向盘), airbag (SRS, restraints, "
-            "安全气囊), fuel_system (fuel leak, petrol leak, fuel smell, 漏油, "
-            "燃油泄漏), acceleration (unintended acceleration, sudden acceleration, "
+            "安全气囊), fuel_system (fuel, fuel leak, fuel smell, petrol, gasoline, diesel, "
+            "漏油, 燃油泄漏, 汽油), acceleration (unintended acceleration, sudden acceleration, "
             "accelerated on its own, 意外加速, 自己加速), other."
         ),
     ],
