@@ -831,3 +831,46 @@ def test_a_count_never_takes_a_physical_quantity(engine: LocalEngine) -> None:
     text = "Report a fault: the saddle is loose and the bike wobbled badly at 25 km/h"
     [(name, arguments)] = calls(engine, report, text)
     assert (name, arguments) == ("report_bike_fault", {"fault": "saddle"})
+
+
+BIKES = [
+    tool(
+        "report_bike_fault",
+        "Open a repair ticket for a shared bike.",
+        {
+            "fault": {
+                "type": "string",
+                "enum": ["saddle", "brakes", "chain", "other"],
+                "description": "What is broken: saddle (seat, 车座), brakes (刹车), "
+                "chain (drivetrain, 链条), other.",
+            },
+            "note": {"type": "string", "description": "The rider's words."},
+        },
+        ["fault", "note"],
+    ),
+    tool(
+        "station_occupancy",
+        "Share of docks in use at a bike station.",
+        {
+            "docks": integer("Docks at the station.", minimum=1),
+            "bikes": integer("Bikes parked.", minimum=0),
+        },
+        ["docks", "bikes"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "request_text", ["Drivetrain grinding loudly since this morning", "链条一直在响，怎么办？"]
+)
+def test_the_only_tool_a_request_names_anything_of_is_called(
+    engine: LocalEngine, request_text: str
+) -> None:
+    # Below the similarity threshold, but the one tool sharing a word with the request is
+    # given in full: its enum value is named by the alias its description gives.
+    [(name, arguments)] = calls(engine, BIKES, request_text)
+    assert (name, arguments["fault"]) == ("report_bike_fault", "chain")
+
+
+def test_nothing_is_called_when_no_tool_shares_a_word(engine: LocalEngine) -> None:
+    assert calls(engine, BIKES, "Grinding noise since this morning, what now?") == []

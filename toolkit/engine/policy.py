@@ -414,15 +414,21 @@ def _read_in_full(
 
     A Chinese request to English tools shares no word with them; a tool whose required
     inputs are all read from the text with evidence (`_given_in_full`) is then the match.
-    Bare numbers alone ("3 kids and 2 dogs") call nothing.
+    Bare numbers alone ("3 kids and 2 dogs") call nothing. When only one tool shares any
+    word with the request, one input read with evidence is enough: "Gasoline is pooling
+    under my SUV" names the `fuel_system` value (by the alias its description gives) of
+    the only tool that mentions gasoline at all.
     """
     complete = [tool for _, tool in ranked if _given_in_full(tool, question)]
     if len(complete) != 1:
-        return ranked
+        matched = [tool for score, tool in ranked if score > 0]
+        complete = [tool for tool in matched if _given_in_full(tool, question, min_evidence=1)]
+        if len(matched) != 1 or len(complete) != 1:
+            return ranked
     return [(STRONG_THRESHOLD, complete[0])] + [(s, t) for s, t in ranked if t is not complete[0]]
 
 
-def _given_in_full(tool: ToolSpec, text: str) -> dict[str, Any] | None:
+def _given_in_full(tool: ToolSpec, text: str, *, min_evidence: int = 2) -> dict[str, Any] | None:
     """The tool's arguments when `text` gives its required inputs with evidence, else None.
 
     Evidence: every required input read (none defaulted, none weak) and at least two of
@@ -440,7 +446,7 @@ def _given_in_full(tool: ToolSpec, text: str) -> dict[str, Any] | None:
         2 if _lists_objects({name: filled.arguments.get(name)}) else name in filled.labelled
         for name in required
     )
-    return filled.arguments if evidence >= 2 else None
+    return filled.arguments if evidence >= min_evidence else None
 
 
 def _parts_read_in_full(
