@@ -1,19 +1,12 @@
-"""The knowledge folder ingests cleanly and answers paraphrased questions, offline."""
+"""The knowledge folder ingests cleanly and answers paraphrased questions, offline.
+
+The `store` fixture (the knowledge ingested offline) comes from conftest.py.
+"""
 
 from pathlib import Path
 
 import pytest
-from toolkit.retrieval import KnowledgeStore, OfflineEmbeddings
-
-
-@pytest.fixture(scope="module")
-def store(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeStore:
-    path = tmp_path_factory.mktemp("store")
-    knowledge = KnowledgeStore(path, collection="knowledge", embeddings=OfflineEmbeddings())
-    report = knowledge.ingest(project_dir / "knowledge")
-    assert not report.warnings
-    assert report.added == len(list((project_dir / "knowledge").glob("*.md")))
-    return knowledge
+from toolkit.retrieval import KnowledgeStore
 
 
 def test_reingest_of_unchanged_documents_embeds_nothing(
