@@ -874,3 +874,25 @@ def test_the_only_tool_a_request_names_anything_of_is_called(
 
 def test_nothing_is_called_when_no_tool_shares_a_word(engine: LocalEngine) -> None:
     assert calls(engine, BIKES, "Grinding noise since this morning, what now?") == []
+
+
+def test_a_frequency_word_after_a_figure_is_its_period(engine: LocalEngine) -> None:
+    # "4% yearly" says what the rate is per; "every quarter" says how often it is applied.
+    growth = [
+        tool(
+            "savings_growth",
+            "Balance of a savings pot with interest added periodically.",
+            {
+                "deposit": num("Money put in."),
+                "rate": num("Yearly rate in percent."),
+                "years": num("How long it stays in, in years."),
+                "additions_per_year": integer(
+                    "How many times a year interest is added.", minimum=1, maximum=365
+                ),
+            },
+            ["deposit", "rate", "years"],
+        )
+    ]
+    text = "Savings pot: 8,000 in at 4% yearly for 12 years, interest added every quarter"
+    [(_, arguments)] = calls(engine, growth, text)
+    assert arguments["additions_per_year"] == 4

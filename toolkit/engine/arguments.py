@@ -280,7 +280,13 @@ def _read_frequencies(
     work: str, quantities: list[Quantity], numeric: list[NumericProperty], result: Filled
 ) -> tuple[str, list[Quantity]]:
     """Fill count-per-period properties from frequency words ("quarterly" -> 4 a year)."""
-    frequencies = find_frequencies(work)
+    # A frequency word right after a figure is that figure's period ("2.9% yearly",
+    # "900 monthly"), not how often something happens.
+    frequencies = [
+        f
+        for f in find_frequencies(work)
+        if not any(q.end <= f.start and not work[q.end : f.start].strip() for q in quantities)
+    ]
     for prop in numeric:
         period = frequency_period(prop.name, prop.schema)
         if period is None:
