@@ -334,7 +334,7 @@ def affordability_check(
         float,
         Field(
             gt=0,
-            description="Gross (pre-tax) monthly income (税前月收入).",
+            description="Gross (pre-tax) monthly income (税前月收入, 月入, 月薪).",
             json_schema_extra=_unit("currency"),
         
         ),
@@ -343,7 +343,7 @@ def affordability_check(
         float,
         Field(
             ge=0,
-            description="Existing monthly debt payments (现有月供, 已有负债).",
+            description="Existing monthly debt payments (现有月供, 已有负债, 已有贷款, 车贷).",
             json_schema_extra=_unit("currency"),
         
         ),
@@ -352,7 +352,7 @@ def affordability_check(
         float,
         Field(
             ge=0,
-            description="Monthly payment of the new loan (新增月供).",
+            description="Monthly payment of the new loan (新增月供, 新贷款, 再加).",
             json_schema_extra=_unit("currency"),
         ),
     ],
