@@ -113,8 +113,7 @@ def _rank_by_parts(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float
     a tool keeps its highest scaled score (ties: the whole question's order).
     """
     whole = rank_tools(question, tools)
-    # Clauses too short to name a task ("30 years", "6%") would match any tool's examples.
-    clauses = [c for c in segments(question, clauses=True) if len(set(_rank_terms(c))) >= 3]
+    clauses = _task_clauses(question)
     if len(clauses) < 2 or not whole:
         return whole
     top = whole[0][0]
@@ -129,6 +128,14 @@ def _rank_by_parts(question: str, tools: Sequence[ToolSpec]) -> list[tuple[float
     order = {tool.name: index for index, (_, tool) in enumerate(whole)}
     ranked_tools = sorted(tools, key=lambda tool: (-round(best[tool.name], 9), order[tool.name]))
     return [(best[tool.name], tool) for tool in ranked_tools]
+
+
+def _task_clauses(question: str) -> list[str]:
+    """The clauses long enough to name a task (three or more distinct terms).
+
+    Shorter ones ("30 years", "6%") would match any tool's examples.
+    """
+    return [c for c in segments(question, clauses=True) if len(set(_rank_terms(c))) >= 3]
 
 
 def segments(text: str, *, clauses: bool = False) -> list[str]:
@@ -510,7 +517,7 @@ def _focused(
     names = {c.tool.name for c in candidates}
     parts = segments(question)
     if len(parts) < 2:
-        parts = [c for c in segments(question, clauses=True) if len(set(_rank_terms(c))) >= 3]
+        parts = _task_clauses(question)
     if len(names) < 2 or len(parts) < 2:
         return candidates
     best_for: dict[str, list[str]] = {}
