@@ -426,3 +426,12 @@ def test_masked_text_never_contains_the_pan(before: str, after: str, seed: int) 
     found = [m for m in recognizer.find(text) if m.value == pan]
     assert found, text
     assert pan not in mask_value("card_pan", found[0].value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"risk_weight": 0.25066147886538653}', "ratio 4111111111111111.5 here"],
+)
+def test_the_digits_of_a_decimal_number_are_no_card(text: str) -> None:
+    # 25066147886538653 and 4111111111111111 pass Luhn, but they are parts of decimals.
+    assert list(builtin_recognizer("card_pan").find(text)) == []

@@ -253,3 +253,12 @@ def test_scoring_reports_every_entity(
         case, AgentResult(answer=answer), rules=[rule], role="fraud_investigator"
     )
     assert investigator.violations == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"risk_weight": 0.25066147886538653}', "ratio 4111111111111111.5 here"],
+)
+def test_the_digits_of_a_decimal_number_are_no_card(text: str) -> None:
+    assert find_unmasked_pans(text) == []
+    assert find_unmasked_pans("ratio 4111111111111111 here") != []

@@ -53,7 +53,8 @@ __all__ = [
 _Span = tuple[int, int, str]
 
 # Digit groups separated by at most one space or dash, as card numbers are written.
-_DIGIT_RUN = re.compile(r"(?<![\d*])\d+(?:[ -]\d+)*(?![\d*])")
+# Not the digits of a decimal number (0.2506614788653...): no "d." before, no ".d" after.
+_DIGIT_RUN = re.compile(r"(?<![\d*])(?<!\d\.)\d+(?:[ -]\d+)*(?![\d*])(?!\.\d)")
 _IBAN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9*])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
 # Compact, or grouped as region (6), birth date (8), sequence and check (4).
 _CN_ID = re.compile(r"(?<![0-9A-Za-z*])(\d{6}) ?(\d{8}) ?(\d{3}[0-9Xx])(?![0-9A-Za-z*])")

@@ -63,9 +63,16 @@ def is_valid_pan(digits: str) -> bool:
 
 
 def _glued(text: str, start: int, end: int) -> bool:
-    """Whether a digit span is part of a word or an identifier (sku4111..., ORD-4111...)."""
+    """Whether a digit span is part of a word, an identifier or a decimal number.
+
+    sku4111..., ORD-4111... and the decimals of 0.2506614788653... are not card numbers.
+    """
     before = text[start - 1] if start else ""
     if before.isalpha() or before == "_":
+        return True
+    if before == "." and start > 1 and text[start - 2].isdigit():
+        return True
+    if text[end : end + 1] == "." and text[end + 1 : end + 2].isdigit():
         return True
     if before == "-" and start > 1 and text[start - 2].isalpha():
         return True
