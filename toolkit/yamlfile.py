@@ -95,6 +95,17 @@ class _LimitedLoader(yaml.SafeLoader):
         self._source = source
         self._depth = 0
 
+    def fetch_flow_collection_start(self, token_class: type[yaml.Token]) -> None:
+        # The scanner looks ahead across every open bracket, quadratically: cut it off here,
+        # before 50,000 brackets cost minutes.
+        if self.flow_level >= MAX_DEPTH:
+            raise ConfigError(
+                file=self._source,
+                line=self.get_mark().line + 1,
+                problem=f"nests deeper than {MAX_DEPTH} levels",
+            )
+        super().fetch_flow_collection_start(token_class)
+
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
