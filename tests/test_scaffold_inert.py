@@ -75,7 +75,9 @@ def _environment(industry: str) -> Environment:
 
     template = get_template(industry)
     project, _ = _template_files(industry)
-    env = StrictEnvironment(context={"cookiecutter": template.context}, keep_trailing_newline=True)
+    env: Environment = StrictEnvironment(
+        context={"cookiecutter": template.context}, keep_trailing_newline=True
+    )
     env.loader = FileSystemLoader([str(project), str(project.parent / "templates")])
     return env
 
@@ -205,7 +207,7 @@ def test_the_issue_payload_renders_as_a_docstring_only() -> None:
 
 
 PRINTABLE = st.text(
-    st.characters(blacklist_categories=("Cs",), max_codepoint=0x10FFFF), max_size=40
+    st.characters(blacklist_categories=["Cs"], max_codepoint=0x10FFFF), max_size=40
 ).filter(lambda s: not any(ord(c) > 0xFFFF and not c.isprintable() for c in s))
 
 
