@@ -60,3 +60,13 @@ def test_deep_trace_line_is_a_trace_error(tmp_path: Path) -> None:
     path.write_text(DEEP + "\n", encoding="utf-8")
     with pytest.raises(TraceError, match=r"trace\.jsonl:1"):
         read_trace(path)
+
+
+@pytest.mark.parametrize("text", [DEEP, "[1, 2]"])
+def test_broken_cookiecutter_json_is_a_template_error(tmp_path: Path, text: str) -> None:
+    from toolkit.errors import TemplateError
+    from toolkit.scaffold import template_at
+
+    (tmp_path / "cookiecutter.json").write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"cookiecutter\.json"):
+        template_at(tmp_path)
