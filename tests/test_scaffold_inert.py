@@ -164,12 +164,13 @@ def _accepted(industry: str, provided: dict[str, object]) -> Answers | None:
         return None
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(
     industry=st.sampled_from(INDUSTRIES),
     name=FREE_TEXT,
     author=FREE_TEXT,
-    url=st.sampled_from(["local", "http://127.0.0.1:8000/v1", "https://api.example.com/v1"]),
+    url=st.sampled_from(["local", "http://127.0.0.1:8000/v1", "https://api.example.com/v1"])
+    | FREE_TEXT.map(lambda tail: f"https://api.example.com/{tail}"),
 )
 @example(
     industry="finance",
