@@ -217,3 +217,41 @@ def test_several_processes_append_one_valid_chain(tmp_path: Path) -> None:
     events = [json.loads(x)["event"] for x in path.read_text(encoding="utf-8").splitlines()]
     for w in range(4):
         assert [e["i"] for e in events if e["worker"] == w] == list(range(40))
+
+
+def test_declared_key_refuses_plain_records_even_without_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    _write_log(path, 3)  # a signed log rewritten as plain sha256 by someone without the key
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    result = AuditLog.verify(path, key_env="AUDIT_KEY")
+    assert not result.ok and result.first_bad == 1
+    assert "downgraded" in (result.reason or "") and "$AUDIT_KEY" in (result.reason or "")
+
+
+def test_append_with_a_declared_but_unset_key_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    path = tmp_path / "audit.jsonl"
+    with pytest.raises(AuditLogError, match=r"\$AUDIT_KEY"):
+        AuditLog(path, key_env="AUDIT_KEY").append({"type": "x"})
+    assert not path.exists() or path.read_bytes() == b""
+
+
+@pytest.mark.parametrize("depth", [200, 100_000])
+def test_deeply_nested_line_is_a_bad_record_not_a_crash(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "audit.jsonl"
+    lines = _write_log(path, 2)
+    _save(path, [lines[0], "[" * depth + "]" * depth + "\n", lines[1]])
+    result = AuditLog.verify(path)
+    assert not result.ok and result.first_bad == 2
+    assert "JSON" in (result.reason or "")
+
+
+def test_append_after_a_deeply_nested_tail_is_refused_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(AuditLogError, match="not a valid audit record"):
+        AuditLog(path).append({"type": "x"})

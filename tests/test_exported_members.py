@@ -107,6 +107,7 @@ PUBLIC = {
         "ToolkitError",
         "TraceError",
         "UsageError",
+        "OutputFolderError",
         # retrieval
         "EmbedderMismatchError",
         "EmbeddingModelMissingError",

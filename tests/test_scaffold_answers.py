@@ -126,3 +126,67 @@ def test_prompted_bad_value_fails_before_later_questions(finance) -> None:  # ty
     with pytest.raises(AnswerError, match="project_slug"):
         resolve_answers(finance, {}, prompter=prompter)
     assert asked == ["project_name", "project_slug"]
+
+
+# What the red-team pass found accepted although the generated project breaks on it.
+BREAKING_PROJECT = [
+    ("project_slug", {"project_slug": "a"}, "Chroma"),
+    ("project_slug", {"project_slug": "ab"}, "Chroma"),
+    ("project_slug", {"project_name": "é"}, "derived from"),
+    ("project_slug", {"project_slug": "a" * 64}, "limit is 63"),
+    ("token_service_url", {"token_service_url": "HTTP://H/V1"}, "lower case"),
+    ("token_service_url", {"token_service_url": "Https://api.example.com/v1"}, "lower case"),
+    ("token_service_url", {"token_service_url": "http://h\xa0ost/v1"}, "whitespace"),
+    ("token_service_url", {"token_service_url": "http://host/v1\u3000"}, "whitespace"),
+    ("token_service_url", {"token_service_url": "http://host/v1 "}, "whitespace"),
+    ("token_service_url", {"token_service_url": "http://h\u043est/v1"}, "non-ASCII"),
+    ("token_service_url", {"token_service_url": "http://host\\@evil/v1"}, "cannot hold"),
+    ("token_service_url", {"token_service_url": "http://host:99999/v1"}, "port"),
+    ("token_service_url", {"token_service_url": "http:///v1"}, "no host"),
+    ("token_service_url", {"token_service_url": "local "}, "whitespace"),
+    ("package_name", {"package_name": "pydantic"}, "shadow the installed package 'pydantic'"),
+    ("package_name", {"package_name": "yaml"}, "'PyYAML'"),
+    ("package_name", {"package_name": "chromadb"}, "shadow"),
+    ("project_name", {"project_name": "lone \ud800 surrogate"}, "control"),
+]
+
+
+@pytest.mark.parametrize(("field", "provided", "reason"), BREAKING_PROJECT)
+def test_answers_that_break_the_project_are_refused(  # type: ignore[no-untyped-def]
+    finance, field: str, provided: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(AnswerError) as info:
+        resolve_answers(finance, provided)
+    assert info.value.field == field
+    assert reason in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "provided",
+    [
+        {"project_slug": "abd"},
+        {"project_slug": "a" * 63},
+        {"project_name": "Ops Desk", "token_service_url": "https://api.example.com:8443/v1"},
+        {"token_service_url": "http://[::1]:8000/v1"},
+        {"project_name": "招商银行 Helper", "project_slug": "cmb-helper"},
+    ],
+)
+def test_boundary_answers_are_accepted(finance, provided: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    answers = resolve_answers(finance, provided)
+    for key, value in provided.items():
+        assert getattr(answers, key) == value
+
+
+def test_a_project_may_reuse_its_own_installed_package_name(  # type: ignore[no-untyped-def]
+    finance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install -e .` of a generated project, then `toolkit new --force` on it again.
+    from toolkit.scaffold import answers as answers_module
+
+    installed = {"acme_finance_agent": ("Acme_Finance-Agent",), "pydantic": ("pydantic",)}
+    monkeypatch.setattr(answers_module, "_installed_modules", lambda: installed)
+    assert resolve_answers(finance, {}).package_name == "acme_finance_agent"
+    with pytest.raises(AnswerError, match="Acme_Finance-Agent"):
+        resolve_answers(
+            finance, {"project_slug": "other-desk", "package_name": "acme_finance_agent"}
+        )

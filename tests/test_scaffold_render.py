@@ -60,7 +60,7 @@ def test_answer_with_quotes_keeps_toml_and_yaml_valid(tmp_path: Path) -> None:
 
     name = 'The "Quoted" \\ Bank'
     project = create_project(
-        "finance", output_dir=tmp_path, provided={"project_name": name, "project_slug": "qb"}
+        "finance", output_dir=tmp_path, provided={"project_name": name, "project_slug": "qbank"}
     ).project_dir
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     assert name in pyproject["project"]["description"]
@@ -148,8 +148,10 @@ def test_user_text_is_never_evaluated_even_in_file_contents(tmp_path: Path) -> N
         provided={"project_name": "Desk {7*7} }{", "project_slug": "desk"},
     ).project_dir
     readme = (project / "README.md").read_text(encoding="utf-8")
-    assert "Desk {7*7} }{" in readme
+    assert "# Desk {7\\*7} }{\n" in readme  # Markdown-escaped, so it renders as itself
     assert "49" not in readme
+    config = yaml.safe_load((project / "toolkit.yaml").read_text(encoding="utf-8"))
+    assert config["project"]["name"] == "Desk {7*7} }{"
 
 
 def test_copy_without_render_protects_documents() -> None:

@@ -307,10 +307,14 @@ app.add_typer(pack_app, name="pack")
 
 @audit_app.command("verify")
 def audit_verify(
-    path: Annotated[Path, typer.Argument(help="The audit log (JSON Lines).")],
+    path: Annotated[Path, typer.Argument(help="The audit log (JSON Lines), or a project folder.")],
     key_env: Annotated[
         str | None,
-        typer.Option("--key-env", help="Environment variable holding the HMAC key, if any."),
+        typer.Option(
+            "--key-env",
+            help="Environment variable holding the HMAC key (default: the project's "
+            "compliance.audit_key_env).",
+        ),
     ] = None,
     expect_head: Annotated[
         str | None,
@@ -319,14 +323,19 @@ def audit_verify(
 ) -> None:
     """Verify the audit log's hash chain; exit 1 naming the first bad record."""
     from toolkit.compliance.audit import AuditLog
+    from toolkit.compliance.audit_target import audit_target
     from toolkit.errors import AuditVerifyError
 
-    result = AuditLog.verify(path, key_env=key_env, expected_head=expect_head)
+    target = audit_target(path, key_env=key_env)
+    result = AuditLog.verify(target.log, key_env=target.key_env, expected_head=expect_head)
     if not result.ok:
         raise AuditVerifyError(
-            path=str(path), record=result.first_bad, reason=result.reason or "unknown problem"
+            path=str(target.log), record=result.first_bad, reason=result.reason or "unknown problem"
         )
-    typer.echo(f"OK: {path} is intact: {result.records} records, head {result.head}")
+    signed = f"HMAC-signed (${target.key_env})" if target.key_env else "unsigned (sha256)"
+    typer.echo(
+        f"OK: {target.log} is intact: {result.records} records, {signed}, head {result.head}"
+    )
 
 
 @rules_app.command("check")

@@ -10,6 +10,7 @@ subclass the matching builtin, so callers can catch them either way::
     ├── TemplateError(RuntimeError)        a template that is itself broken
     ├── AnswerError(ValueError)            an answer for `toolkit new` is invalid
     ├── TargetExistsError(FileExistsError) the project folder already exists
+    ├── OutputFolderError(OSError)         the output folder (-o) cannot hold a project
     ├── RenderError(RuntimeError)          rendering failed; nothing was left behind
     ├── ConfigError(ValueError)            a project file (toolkit.yaml, answers file) is invalid
     │   ├── EvalCaseError                  one case of evals/cases.yaml is invalid
@@ -57,6 +58,7 @@ __all__ = [
     "EngineRequestError",
     "EvalCaseError",
     "KnowledgeFolderError",
+    "OutputFolderError",
     "PackContractError",
     "PayloadError",
     "PredicateError",
@@ -134,6 +136,18 @@ class TargetExistsError(ToolkitError, FileExistsError):
             f"The folder {path} already exists. Choose another output folder with -o, "
             "another project_slug, or pass --force to update the template's files in place "
             "(files you created are kept; files you changed are backed up first)."
+        )
+
+
+class OutputFolderError(ToolkitError, OSError):
+    """The folder given with ``-o`` cannot hold a project; nothing was written."""
+
+    def __init__(self, *, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(
+            f"The output folder {path} {problem}. Choose another folder with -o "
+            "(a writable folder, or a path where one can be created). Nothing was written."
         )
 
 

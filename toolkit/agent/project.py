@@ -59,12 +59,12 @@ class Project:
     @property
     def template_version(self) -> str | None:
         """The template version recorded in ``.toolkit/answers.yaml``, if any."""
-        import yaml
+        from toolkit.yamlfile import load_yaml_text, read_text_capped
 
         answers = self.root / ".toolkit" / "answers.yaml"
         if not answers.is_file():
             return None
-        data: Any = yaml.safe_load(answers.read_text(encoding="utf-8"))
+        data: Any = load_yaml_text(read_text_capped(answers), source=str(answers))
         return str(data.get("template_version")) if isinstance(data, dict) else None
 
 

@@ -15,6 +15,11 @@ newline; ``verify`` reports it as a partial final record, and the next append
 moves it to ``<log>.partial-<n>`` and records that recovery in the chain.
 Dropping records from the end cannot be seen from the file alone: keep the head
 hash ``verify`` prints somewhere else and pass it back as ``expected_head``.
+
+Signing is declared, not guessed: when ``key_env`` is given (a project's
+``compliance.audit_key_env``) every record must be HMAC-signed. Appending without
+the key in the environment is refused, and ``verify`` reports a plain-sha256
+record as a downgrade even when the key is not at hand (anyone can write those).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import AuditLogError
+from toolkit.jsonfile import loads_bounded
 
 __all__ = ["GENESIS", "AuditLog", "VerifyResult", "canonical_json"]
 
@@ -57,6 +63,20 @@ def _key(key_env: str | None) -> bytes | None:
         return None
     value = os.environ.get(key_env)
     return value.encode("utf-8") if value else None
+
+
+def _signing_key(key_env: str | None, path: Path) -> bytes | None:
+    """The key to append with; a declared but unset key is refused (never a silent sha256)."""
+    key = _key(key_env)
+    if key_env and key is None:
+        raise AuditLogError(
+            path=str(path),
+            problem=(
+                f"the project signs its audit log with the HMAC key in ${key_env}, which is "
+                f"not set; export {key_env} (records are never written unsigned instead)"
+            ),
+        )
+    return key
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,7 @@ class AuditLog:
         payload = dict(event)
         if self.scrubber is not None:
             payload = self.scrubber(payload)
-        key = _key(self.key_env)
+        key = _signing_key(self.key_env, self.path)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o640)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -177,7 +197,7 @@ class AuditLog:
         if last is None:
             return 0, GENESIS, partial
         try:
-            record = json.loads(last)
+            record = loads_bounded(last)
             seq, digest = int(record["seq"]), str(record["hash"])
         except (ValueError, KeyError, TypeError):
             raise AuditLogError(
@@ -201,7 +221,9 @@ class AuditLog:
 
         Args:
             path: The log file.
-            key_env: Environment variable holding the HMAC key, for HMAC logs.
+            key_env: Environment variable holding the HMAC key. Naming one declares the
+                log signed: a plain-sha256 record then fails as a downgrade, with or
+                without the key in the environment.
             expected_head: A head hash stored earlier; the log must still contain it
                 (detects truncation of the newest records).
 
@@ -247,9 +269,9 @@ def _check_record(
 ) -> tuple[str | None, str]:
     """Return (problem or None, the record's hash)."""
     try:
-        record = json.loads(line)
+        record = loads_bounded(line)
     except (ValueError, UnicodeDecodeError):
-        return "not valid JSON", ""
+        return "not valid JSON (or nested too deeply)", ""
     if not isinstance(record, dict) or set(record) != _FIELDS:
         return "not an audit record (wrong fields)", ""
     if canonical_json(record).encode("utf-8") != line:
@@ -260,8 +282,13 @@ def _check_record(
     if alg == "hmac-sha256" and key is None:
         where = f"${key_env}" if key_env else "an environment variable named by --key-env"
         return f"record is HMAC-signed; put the key in {where}", ""
-    if alg == "sha256" and key is not None:
-        return "record is not HMAC-signed although a key was given (forged or downgraded)", ""
+    if alg == "sha256" and (key is not None or key_env):
+        where = f" (${key_env})" if key_env else ""
+        return (
+            f"record is not HMAC-signed although the log is signed with a key{where} "
+            "(forged or downgraded)",
+            "",
+        )
     body = {k: v for k, v in record.items() if k != "hash"}
     if not hmac.compare_digest(_digest(body, key), str(record["hash"])):
         return "hash does not match the record's content (record edited)", ""

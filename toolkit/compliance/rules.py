@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from toolkit.compliance.kinds import KINDS, Kind
 from toolkit.compliance.types import Action, Severity, Stage
 from toolkit.errors import ConfigError, PredicateError, RulePackError
-from toolkit.yamlfile import line_for, parse_yaml
+from toolkit.yamlfile import line_for, parse_yaml, read_text_capped
 
 __all__ = ["Rule", "RuleSet"]
 
@@ -100,15 +100,15 @@ class RuleSet:
                 message names the file, the line, the rule id and the field.
         """
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not path.exists():
             raise RulePackError(
                 file=str(path),
                 problem="file not found (a project keeps it at compliance/rules.yaml)",
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RulePackError(file=str(path), problem=f"cannot read the file ({exc})") from None
+            )
+        try:
+            text = read_text_capped(path)
+        except ConfigError as exc:
+            raise RulePackError(file=str(path), problem=exc.problem) from None
         return cls.from_yaml(text, source=str(path))
 
     @classmethod

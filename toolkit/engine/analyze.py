@@ -22,6 +22,7 @@ from toolkit.engine.prefix_cache import PrefixCache
 from toolkit.engine.request import parse_request
 from toolkit.engine.tokenizer import load_tokenizer
 from toolkit.errors import EngineRequestError, TraceError
+from toolkit.jsonfile import JSONLimitError, loads_bounded
 
 __all__ = ["ROUTINGS", "TraceReport", "analyze_trace", "read_trace"]
 
@@ -86,11 +87,13 @@ def read_trace(path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = loads_bounded(line)
         except json.JSONDecodeError as exc:
             raise TraceError(
                 file=str(path), line=number, problem=f"invalid JSON ({exc.msg})"
             ) from exc
+        except JSONLimitError as exc:
+            raise TraceError(file=str(path), line=number, problem=str(exc)) from exc
         if isinstance(value, dict) and "messages" not in value:
             value = value.get("body", value.get("request"))
         if not isinstance(value, dict) or "messages" not in value:

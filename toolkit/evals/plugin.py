@@ -65,7 +65,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _project_of(cases_path: Path) -> Path | None:
     """The project whose ``evaluation.cases`` is ``cases_path`` (nearest ``toolkit.yaml`` up)."""
-    import yaml
+    from toolkit.errors import ConfigError
+    from toolkit.yamlfile import load_yaml_text, read_text_capped
 
     for folder in list(cases_path.parents)[:_MAX_DEPTH]:
         config = folder / _CONFIG_FILE
@@ -73,8 +74,8 @@ def _project_of(cases_path: Path) -> Path | None:
             continue
         declared = _DEFAULT_CASES
         try:
-            data = yaml.safe_load(config.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = load_yaml_text(read_text_capped(config), source=str(config))
+        except ConfigError:
             data = None  # the default path still collects, so the error surfaces on load
         evaluation = data.get("evaluation") if isinstance(data, dict) else None
         if isinstance(evaluation, dict) and isinstance(evaluation.get("cases"), str):

@@ -11,6 +11,7 @@ from toolkit.errors import ReportError
 from toolkit.evals.html import render_html
 from toolkit.evals.junit import render_junit
 from toolkit.evals.summary import SCHEMA_VERSION, EvalReport
+from toolkit.jsonfile import loads_bounded
 
 __all__ = ["load_report", "report_json", "write_reports", "write_trace"]
 
@@ -54,10 +55,10 @@ def load_report(path: Path) -> EvalReport:
         ReportError: unreadable, not JSON, another schema version, or not a report.
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_bounded(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ReportError(file=str(path), problem=f"cannot be read ({exc.strerror})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:
         raise ReportError(file=str(path), problem=f"is not JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ReportError(file=str(path), problem="is not a JSON object")

@@ -12,17 +12,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from toolkit import __version__
 from toolkit.config import ProjectConfig
-from toolkit.errors import UsageError
+from toolkit.errors import ConfigError, UsageError
 from toolkit.evals._result import AgentResultLike
 from toolkit.evals.cases import EvalCase, EvalSuite
 from toolkit.evals.coverage import uncovered_rules
 from toolkit.evals.rules import RuleInfo, citations, load_rules
 from toolkit.evals.scoring import CaseResult, error_result, score_case
 from toolkit.evals.summary import CaseSummary, EvalReport, RunInfo, aggregate
+from toolkit.yamlfile import load_yaml_text, read_text_capped
 
 __all__ = ["AskFn", "CacheBoundFn", "run_suite"]
 
@@ -104,8 +103,8 @@ def _run_info(project: _Project, endpoint: Any, concurrency: int, repeats: int) 
     answers = project.root / ".toolkit" / "answers.yaml"
     if answers.is_file():
         try:
-            record = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
+            record = load_yaml_text(read_text_capped(answers), source=str(answers)) or {}
+        except ConfigError:
             record = {}
         if isinstance(record, dict):
             template = str(record.get("template", ""))

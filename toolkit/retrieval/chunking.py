@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from toolkit.errors import ConfigError
+from toolkit.yamlfile import load_yaml_text
 
 __all__ = [
     "Chunk",
@@ -92,9 +93,9 @@ def parse_front_matter(text: str, *, source: str) -> tuple[FrontMatter, str, lis
         )
     body = "\n".join(lines[end + 1 :])
     try:
-        data: Any = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        problem = str(exc).splitlines()[0]
+        data: Any = load_yaml_text("\n".join(lines[1:end]), source=source) or {}
+    except ConfigError as exc:
+        problem = exc.problem
         return (
             FrontMatter(trust="untrusted"),
             body,

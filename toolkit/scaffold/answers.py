@@ -5,19 +5,35 @@ renderer as plain strings; they are never rendered as Jinja themselves. Only
 the template's own default expressions (e.g. ``{{ cookiecutter.project_name
 | slugify }}``) are rendered, exactly as stock cookiecutter renders them, so
 both tools derive the same defaults.
+
+Validation is against what the generated project needs: the slug is the Chroma
+collection name (3-63 characters), the package name must import as the
+project's own (not shadow the standard library or an installed distribution),
+and the endpoint URL must be one httpx and every OpenAI-compatible server read
+the same way. Free text is written through the escaping filters of
+`toolkit.scaffold.inert`, so it stays text in every file type.
 """
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 
 from toolkit.errors import AnswerError, TemplateError
 from toolkit.scaffold.catalog import TemplateInfo
@@ -26,11 +42,15 @@ __all__ = ["Answers", "Prompter", "answers_model", "resolve_answers"]
 
 MAX_TEXT = 100
 MAX_URL = 2048
+#: Chroma's collection-name limits; the slug is the project's collection name.
+SLUG_LENGTH = (3, 63)
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|%\}|\}\}|#\}")
 _SLUG = re.compile(r"[a-z][a-z0-9-]*")
 _PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
 _MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]*")
 _RESERVED_PACKAGES = frozenset({"toolkit", "tests", "test", "src"})
+# RFC 3986 never allows these in a URL; a parser that "fixes" them may read another host.
+_URL_FORBIDDEN = frozenset('"<>\\^`{|}')
 
 #: ``(name, default, choices)`` -> the answer the user gives; ``choices`` is empty for free text.
 Prompter = Callable[[str, str, list[str]], str]
@@ -39,7 +59,7 @@ Prompter = Callable[[str, str, list[str]], str]
 def _check_text(value: str, *, limit: int) -> str:
     if "\x00" in value:
         raise ValueError("contains a NUL character")
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in value):
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} for ch in value):
         raise ValueError("contains control or invisible formatting characters")
     if _TEMPLATE_SYNTAX.search(value):
         raise ValueError("contains template syntax ({{ }}, {% %} or {# #}); it is never evaluated")
@@ -71,24 +91,37 @@ class Answers(BaseModel):
     @field_validator("project_slug")
     @classmethod
     def _slug(cls, value: str) -> str:
-        _check_text(value, limit=64)
+        low, high = SLUG_LENGTH
+        _check_text(value, limit=high)
         if not _SLUG.fullmatch(value) or value.endswith("-"):
             raise ValueError(
                 "must start with a lowercase letter and use only a-z, 0-9 and '-' "
                 "(it becomes the project folder name, so no '/', '..' or spaces)"
             )
+        if len(value) < low:
+            raise ValueError(
+                f"{value!r} is {len(value)} character(s); it names the project's Chroma "
+                f"collection, which needs {low} to {high}"
+            )
         return value
 
     @field_validator("package_name")
     @classmethod
-    def _package(cls, value: str) -> str:
-        _check_text(value, limit=64)
+    def _package(cls, value: str, info: ValidationInfo) -> str:
+        _check_text(value, limit=SLUG_LENGTH[1])
         if not _PACKAGE.fullmatch(value):
             raise ValueError("must be a lowercase Python identifier (a-z, 0-9, '_')")
         if keyword.iskeyword(value) or keyword.issoftkeyword(value):
             raise ValueError("is a Python keyword")
         if value in sys.stdlib_module_names or value in _RESERVED_PACKAGES:
             raise ValueError("would shadow a standard-library or toolkit module")
+        owners = _installed_modules().get(value, ())
+        slug = _normalise(str(info.data.get("project_slug", "")))
+        if owners and slug not in {_normalise(o) for o in owners}:
+            raise ValueError(
+                f"would shadow the installed package {owners[0]!r} (import {value}); "
+                "choose another package_name"
+            )
         return value
 
     @field_validator("token_service_url")
@@ -97,15 +130,7 @@ class Answers(BaseModel):
         _check_text(value, limit=MAX_URL)
         if value == "local":
             return value
-        parts = urlsplit(value)
-        if parts.scheme not in {"http", "https"} or not parts.hostname or " " in value:
-            raise ValueError("must be 'local' or an http(s) URL such as http://127.0.0.1:8000/v1")
-        if parts.username or parts.password:
-            raise ValueError(
-                "must not carry credentials; put the API key in an environment variable "
-                "and name it in toolkit.yaml (api_key_env)"
-            )
-        return value
+        return _check_url(value)
 
     @field_validator("model")
     @classmethod
@@ -116,13 +141,59 @@ class Answers(BaseModel):
         return value
 
 
+def _normalise(name: str) -> str:
+    """A distribution name in PEP 503 normal form (``Acme_Desk`` and ``acme-desk`` agree)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@functools.cache
+def _installed_modules() -> dict[str, tuple[str, ...]]:
+    """Top-level import names of the installed distributions, with their owners."""
+    from importlib.metadata import packages_distributions
+
+    return {name: tuple(owners) for name, owners in packages_distributions().items()}
+
+
+def _check_url(value: str) -> str:
+    """An absolute http(s) URL every client parses the same way, or ``ValueError``."""
+    example = "must be 'local' or an http(s) URL such as http://127.0.0.1:8000/v1"
+    if any(ch.isspace() for ch in value):
+        raise ValueError("contains whitespace; " + example)
+    if not value.isascii() or any(ch in _URL_FORBIDDEN for ch in value):
+        raise ValueError(
+            "contains characters a URL cannot hold (non-ASCII, quotes, '<>\\^`{|}'); "
+            "write an international host name in its xn-- form"
+        )
+    scheme, sep, _ = value.partition("://")
+    if not sep or scheme not in {"http", "https"}:
+        # urlsplit would lower-case "HTTP"; a server or proxy may not, so insist on the form.
+        raise ValueError(f"{example} (the scheme in lower case)")
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - parsing the port validates it
+    except ValueError:
+        raise ValueError("has an invalid port; " + example) from None
+    if not parts.hostname:
+        raise ValueError("has no host; " + example)
+    if parts.username or parts.password:
+        raise ValueError(
+            "must not carry credentials; put the API key in an environment variable "
+            "and name it in toolkit.yaml (api_key_env)"
+        )
+    return value
+
+
+def _free_text(value: str) -> str:
+    return _check_text(value, limit=MAX_TEXT)
+
+
 def _extra_field(name: str, default: Any) -> tuple[Any, Any]:
     if isinstance(default, bool):
         return (bool, default)
     if isinstance(default, list) and default and all(isinstance(c, str) for c in default):
         return (Literal[tuple(default)], default[0])
     if isinstance(default, str):
-        return (str, default)
+        return (Annotated[str, AfterValidator(_free_text)], default)
     raise TemplateError(
         template="?", problem=f"variable {name!r} has an unsupported default {default!r}"
     )
@@ -207,7 +278,18 @@ def resolve_answers(
             if isinstance(raw_default, bool) and isinstance(value, str):
                 value = value.strip().lower() in {"1", "true", "yes", "y"}
         values[name] = value
-        _validate_one(model, name, values)
+        derived = name not in provided and isinstance(raw_default, str) and "{{" in raw_default
+        try:
+            _validate_one(model, name, values)
+        except AnswerError as exc:
+            if not derived:
+                raise
+            raise AnswerError(
+                field=exc.field,
+                problem=exc.problem,
+                hint=f"It was derived from {raw_default!r}; set {name} yourself "
+                f"(--set {name}=...) or change the answer it comes from.",
+            ) from exc
     try:
         return model(**values)
     except ValidationError as exc:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import TemplateError, TemplateNotFoundError
+from toolkit.jsonfile import loads_bounded
+from toolkit.yamlfile import read_text_capped
 
 __all__ = ["TemplateInfo", "get_template", "list_templates", "template_at", "templates_root"]
 
@@ -46,13 +47,13 @@ class TemplateInfo:
 def _load(path: Path) -> TemplateInfo:
     context_file = path / "cookiecutter.json"
     try:
-        context = json.loads(context_file.read_text(encoding="utf-8"))
+        context = loads_bounded(read_text_capped(context_file))
     except (OSError, ValueError) as exc:
         raise TemplateError(
             template=path.name, problem=f"cannot read {context_file}: {exc}"
         ) from exc
-    meta = context.get("_toolkit")
-    if not isinstance(context, dict) or not isinstance(meta, dict):
+    meta = context.get("_toolkit") if isinstance(context, dict) else None
+    if not isinstance(meta, dict):
         raise TemplateError(template=path.name, problem="cookiecutter.json has no _toolkit block")
     try:
         return TemplateInfo(

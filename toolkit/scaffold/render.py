@@ -3,16 +3,15 @@
 The render goes to a private staging folder inside the chosen output folder (so
 the final move is a same-filesystem rename). A failure removes the staging
 folder, so no half-written project is ever left behind. With ``force``, an
-existing project is updated file by file: nothing the user created is deleted,
-and a template file the user changed is backed up before it is replaced.
+existing project is updated as one transaction (`toolkit.scaffold.merge`):
+nothing the user created is deleted, a template file the user changed is backed
+up before it is replaced, and a refused or failed update changes nothing.
 """
 
 from __future__ import annotations
 
-import filecmp
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,11 @@ from typing import Any
 import yaml
 
 from toolkit import __version__
-from toolkit.errors import RenderError, TargetExistsError, ToolkitError
+from toolkit.errors import OutputFolderError, RenderError, TargetExistsError, ToolkitError
 from toolkit.scaffold.answers import Answers
 from toolkit.scaffold.catalog import TemplateInfo
+from toolkit.scaffold.merge import apply_merge, plan_merge
+from toolkit.scaffold.outdir import prepare_output_dir
 
 __all__ = ["ANSWERS_FILE", "RenderResult", "build_context", "render_project"]
 
@@ -83,50 +84,20 @@ def _write_answers(project: Path, template: TemplateInfo, answers: Answers) -> N
     )
 
 
-def _merge_into(staged: Path, target: Path, files: list[Path], result: RenderResult) -> None:
-    """Copy staged files over an existing project without deleting anything of the user's."""
-    root = target.resolve()
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    backup_root = target / ".toolkit" / "backup" / stamp
-    for rel in files:
-        source, dest = staged / rel, target / rel
-        if dest.is_symlink() or not _inside(dest.parent.resolve(), root):
-            raise RenderError(
-                template="?", problem=f"{dest} is a link out of the project; remove it first"
-            )
-        if dest.exists():
-            if dest.is_dir():
-                raise RenderError(
-                    template="?", problem=f"{dest} is a folder, the template has a file"
-                )
-            if filecmp.cmp(source, dest, shallow=False):
-                continue
-            backup = backup_root / rel
-            backup.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(dest, backup)
-            result.backed_up.append(rel)
-            result.backup_dir = backup_root
-            result.updated.append(rel)
-        else:
-            result.created.append(rel)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        source.replace(dest)
-
-
 def render_project(
     template: TemplateInfo, answers: Answers, output_dir: Path, *, force: bool = False
 ) -> RenderResult:
     """Render ``template`` with ``answers`` into ``output_dir/<project_slug>``.
 
     Raises:
+        OutputFolderError: ``output_dir`` cannot hold a project.
         TargetExistsError: the project folder exists and ``force`` is false.
-        RenderError: rendering failed; nothing was left behind.
+        RenderError: rendering failed, or a forced update was refused; nothing was
+            left behind and the existing project is unchanged.
     """
     from cookiecutter.generate import generate_files
 
-    output_dir = output_dir.expanduser()
-    output_dir.mkdir(parents=True, exist_ok=True)
-    output_root = output_dir.resolve()
+    output_root = prepare_output_dir(output_dir)
     target = output_root / answers.project_slug
     if target.parent != output_root:
         raise RenderError(template=template.name, problem="the project folder escapes -o")
@@ -135,7 +106,12 @@ def render_project(
     if target.exists() and not force:
         raise TargetExistsError(path=str(target))
 
-    staging = Path(tempfile.mkdtemp(prefix=".toolkit-render-", dir=output_root))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".toolkit-render-", dir=output_root))
+    except OSError as exc:
+        raise OutputFolderError(
+            path=str(output_dir), problem=f"cannot be written ({exc.strerror or exc})"
+        ) from exc
     try:
         try:
             rendered = Path(
@@ -158,7 +134,11 @@ def render_project(
         files = _check_tree(rendered)
         result = RenderResult(project_dir=target)
         if target.exists():
-            _merge_into(rendered, target, files, result)
+            plan = plan_merge(rendered, target, files, template=template.name)
+            work = Path(tempfile.mkdtemp(prefix="work-", dir=staging))
+            result.backup_dir = apply_merge(plan, rendered, work)
+            result.created, result.updated = plan.created, plan.updated
+            result.backed_up = list(plan.updated)
         else:
             rendered.rename(target)
             result.created = files

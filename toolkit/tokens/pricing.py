@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -85,17 +84,18 @@ class PriceTable:
         Raises:
             ConfigError: The file is missing or invalid; names the file and the model.
         """
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(file=str(path), problem=f"cannot read it ({exc.strerror})") from exc
-        import yaml
+        from toolkit.jsonfile import loads_bounded
+        from toolkit.yamlfile import load_yaml_text, read_text_capped
 
-        try:
-            data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
-        except (ValueError, yaml.YAMLError) as exc:
-            raise ConfigError(file=str(path), problem=f"not valid YAML/JSON: {exc}") from exc
+        path = Path(path)
+        text = read_text_capped(path)
+        if path.suffix in (".yaml", ".yml"):
+            data = load_yaml_text(text, source=str(path))
+        else:
+            try:
+                data = loads_bounded(text)
+            except ValueError as exc:
+                raise ConfigError(file=str(path), problem=f"not valid JSON: {exc}") from exc
         if not isinstance(data, Mapping) or not isinstance(data.get("models"), Mapping):
             raise ConfigError(
                 file=str(path), key="models", problem="expected a mapping of model name to prices"

@@ -1,1 +1,1 @@
-"""{{ cookiecutter.project_name }}: domain tools and agent configuration."""
+{{ (cookiecutter.project_name ~ ": domain tools and agent configuration.") | quoted }}
