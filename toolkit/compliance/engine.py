@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from toolkit.compliance.argpaths import map_strings
 from toolkit.compliance.decision import ACTION_RANK, Decision, Outcome
 from toolkit.compliance.kinds import CheckContext
 from toolkit.compliance.kinds.pii import PiiKind
@@ -264,9 +265,14 @@ class ComplianceEngine:
                     or ACTION_RANK[act] > ACTION_RANK[stopper[1].action or stopper[0].action]
                 ):
                     stopper = (rule, hit)
-        new_args = dict(call.args)
-        for arg, arg_edits in edits.items():
-            new_args[arg] = apply_replacements(str(new_args[arg]), arg_edits)
+        new_args = (
+            map_strings(
+                dict(call.args),
+                lambda path, text: apply_replacements(text, edits[path]) if path in edits else text,
+            )
+            if edits
+            else dict(call.args)
+        )
         action = _strongest(findings)
         extra: dict[str, Any] = {"write": is_write}
         message = None

@@ -6,7 +6,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Match", "Recognizer", "RegexRecognizer"]
+__all__ = ["Match", "Recognizer", "RegexRecognizer", "fold_width"]
+
+# Full-width forms (U+FF01-FF5E) and the ideographic space, mapped one character to one
+# so that offsets found in the folded text are offsets in the original.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x00A0: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """Return ``text`` with full-width ASCII forms as ASCII, character for character.
+
+    Chinese input methods type ``４１１１`` as easily as ``4111``; recognizers scan the
+    folded text and report spans that are valid in the original.
+    """
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +70,7 @@ class RegexRecognizer(Recognizer):
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield the candidates that pass validation."""
+        text = fold_width(text)
         for m in self._pattern.finditer(text):
             if self._raw_ok is not None and not self._raw_ok(m.group(0)):
                 continue
