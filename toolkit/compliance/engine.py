@@ -14,11 +14,15 @@ from toolkit.compliance.masking import mask_value
 from toolkit.compliance.recognizers import BUILTIN_ENTITIES, Recognizer, builtin_recognizer
 from toolkit.compliance.rules import Rule, RuleSet
 from toolkit.compliance.types import Finding, Hit, Passage, Stage, ToolCall
+from toolkit.compliance.write_gate import TurnEvidence, WriteGate
 
 if TYPE_CHECKING:
     from toolkit.compliance.audit import AuditLog
 
-__all__ = ["ComplianceEngine", "apply_replacements"]
+__all__ = ["WRITE_GATE_ID", "ComplianceEngine", "apply_replacements"]
+
+WRITE_GATE_ID = "WRITE-GATE"
+"""The id under which the harness's write gate appears in decisions and the audit log."""
 
 
 def apply_replacements(text: str, edits: Iterable[tuple[tuple[int, int], str]]) -> str:
@@ -56,6 +60,10 @@ class ComplianceEngine:
             ``write`` flag, when given, takes precedence.
         context: Deployment facts predicates can read as ``ctx.<name>``.
         session: An id written into every audit record of this engine.
+        write_gate: When given, a write-tool call checked with the turn's
+            ``evidence`` runs only if the user asked for it and its arguments trace to
+            the user's turn or tool results (:mod:`toolkit.compliance.write_gate`);
+            otherwise it is held for approval.
     """
 
     def __init__(
@@ -67,7 +75,9 @@ class ComplianceEngine:
         write_tools: Iterable[str] = (),
         context: Mapping[str, Any] | None = None,
         session: str | None = None,
+        write_gate: WriteGate | None = None,
     ) -> None:
+        self.write_gate = write_gate
         self.rules = rules if isinstance(rules, RuleSet) else RuleSet(list(rules))
         self.role = role
         self.audit = audit
@@ -226,7 +236,12 @@ class ComplianceEngine:
     # -- tool calls ---------------------------------------------------------------------
 
     def check_tool_call(
-        self, name: str, args: Mapping[str, Any], *, write: bool | None = None
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        *,
+        write: bool | None = None,
+        evidence: TurnEvidence | None = None,
     ) -> Decision:
         """Check a tool call before it runs.
 
@@ -237,6 +252,8 @@ class ComplianceEngine:
                 name is also looked up in the engine's ``write_tools`` and in the
                 ``write_tools`` of every ``tool_permission`` rule: any of them makes
                 it a write tool.
+            evidence: The user's turn and this turn's tool results, as the harness
+                saw them; with a ``write_gate``, a write call is judged against them.
 
         Returns:
             A decision; when not :attr:`Decision.allowed` the call must not run and
@@ -265,6 +282,23 @@ class ComplianceEngine:
                     or ACTION_RANK[act] > ACTION_RANK[stopper[1].action or stopper[0].action]
                 ):
                     stopper = (rule, hit)
+        gate_hit: Hit | None = None
+        if is_write and self.write_gate is not None and evidence is not None:
+            verdict = self.write_gate.check(name, call.args, evidence)
+            if not verdict.allowed:
+                hit = Hit(verdict.label, verdict.detail, action="require_approval")
+                findings.append(
+                    Finding(
+                        rule_id=WRITE_GATE_ID,
+                        kind="write_gate",
+                        action="require_approval",
+                        severity="high",
+                        stage="tool_call",
+                        label=verdict.label,
+                        detail=verdict.detail,
+                    )
+                )
+                gate_hit = hit
         new_args = (
             map_strings(
                 dict(call.args),
@@ -276,7 +310,16 @@ class ComplianceEngine:
         action = _strongest(findings)
         extra: dict[str, Any] = {"write": is_write}
         message = None
-        if stopper is not None:
+        if gate_hit is not None and (
+            stopper is None or (stopper[1].action or stopper[0].action) != "block"
+        ):
+            message = (
+                f"The tool call {name!r} was NOT executed: {gate_hit.detail}. A request for "
+                "a human decision has been recorded; tell the user that a person will review "
+                "it, and do not retry the call."
+            )
+            extra["approval_request"] = {"tool": name, "args": self.scrub(dict(call.args))}
+        elif stopper is not None:
             rule, hit = stopper
             message = self._stop_message(name, rule, hit)
             if (hit.action or rule.action) == "require_approval" and action == "require_approval":
