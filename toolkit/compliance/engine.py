@@ -11,6 +11,7 @@ from toolkit.compliance.kinds import CheckContext
 from toolkit.compliance.kinds.pii import PiiKind
 from toolkit.compliance.kinds.tools import APPROVAL_TOOL, ApprovalKind, ToolPermissionKind
 from toolkit.compliance.masking import mask_value
+from toolkit.compliance.pii_floor import PiiFloor
 from toolkit.compliance.recognizers import BUILTIN_ENTITIES, Recognizer, builtin_recognizer
 from toolkit.compliance.rules import Rule, RuleSet
 from toolkit.compliance.types import Finding, Hit, Passage, Stage, ToolCall
@@ -90,6 +91,7 @@ class ComplianceEngine:
             for stage in ("input", "retrieval", "tool_call", "output")
         }
         self._scrubbers = self._build_scrubbers()
+        self._floor = PiiFloor(self.rules, role)
 
     def _build_scrubbers(self) -> list[tuple[Recognizer, PiiKind | None]]:
         scrubbers: list[tuple[Recognizer, PiiKind | None]] = [
@@ -183,6 +185,10 @@ class ComplianceEngine:
             )
             return Decision(stage, action, text=message, findings=tuple(findings), message=message)
         result = apply_replacements(text, edits) if edits else text
+        if stage in ("output", "retrieval"):
+            result, floor = self._floor.apply(result, stage)
+            findings += floor
+            action = _strongest(findings)
         for extra in dict.fromkeys(disclaimers):
             result = f"{result.rstrip()}\n\n{extra}"
         return Decision(stage, action, text=result, findings=tuple(findings))
@@ -213,10 +219,11 @@ class ComplianceEngine:
                     flagged.append(rule)
             if dropped:
                 continue
-            if edits:
-                passage = Passage(
-                    apply_replacements(passage.text, edits), passage.id, passage.metadata
-                )
+            text = apply_replacements(passage.text, edits) if edits else passage.text
+            text, floor = self._floor.apply(text, "retrieval", index)
+            findings += floor
+            if text != passage.text:
+                passage = Passage(text, passage.id, passage.metadata)
             kept: Passage | None = passage
             for rule in flagged:
                 if kept is not None:

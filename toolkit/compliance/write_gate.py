@@ -4,8 +4,9 @@ Screening retrieved text catches the injections it recognises; this gate does
 not depend on recognising anything. A write-tool call is executed only when
 
 1. the current user turn asks for that action: it mentions one of the tool's
-   action terms, taken from the tool's own schema (its name, description and
-   examples, the pack's words), never from retrieved text; and
+   action terms, taken from the tool's own schema (its name, description,
+   parameter descriptions with their aliases, and examples: the pack's words),
+   never from retrieved text; and
 2. every argument the model chose traces to the user's turn or to a tool
    result of this turn: a number the user or a tool gave, an identifier the
    user typed, free text whose words the user used. Enum and boolean choices,
@@ -39,20 +40,46 @@ _STOP = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NUMBER = re.compile(
-    r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:(k|m|bn|万|亿|千)(?![a-z])|(%))?",
+    r"(?<![A-Za-z0-9_.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:(k|m|bn|万|亿|千)(?![a-z])|(%))?",
     re.IGNORECASE,
 )
 _SCALE = {"k": 1e3, "m": 1e6, "bn": 1e9, "万": 1e4, "亿": 1e8, "千": 1e3}
 
 
+_WORD_NUMBERS = {
+    w: float(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+} | {"a dozen": 12.0, "a couple": 2.0, "both": 2.0, "single": 1.0}
+_CJK_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9}  # fmt: skip
+_CJK_NUMBER = re.compile(r"[零一二两三四五六七八九十]+")
+
+
+def _cjk_value(run: str) -> float | None:
+    """十二 -> 12, 二十 -> 20, 两 -> 2; None for runs beyond the tens."""
+    if "十" not in run:
+        return float(_CJK_DIGITS[run]) if len(run) == 1 else None
+    tens, _, units = run.partition("十")
+    if len(tens) > 1 or len(units) > 1:
+        return None
+    return float(_CJK_DIGITS.get(tens, 1) * 10 + _CJK_DIGITS.get(units, 0))
+
+
 def numbers_in(text: str) -> set[float]:
     """Every number written in ``text``, read as the user means it.
 
-    ``20,000`` is 20000, ``12k`` 12000, ``1.5万`` 15000, ``6%`` both 6 and 0.06;
-    signs are dropped ("down 30 MW" may become -30).
+    ``20,000`` is 20000, ``12k`` 12000, ``1.5万`` 15000, ``6%`` both 6 and 0.06,
+    ``three`` 3, ``两`` 2; signs are dropped ("down 30 MW" may become -30).
     """
     text = unicodedata.normalize("NFKC", text)
     found: set[float] = set()
+    lowered = text.lower()
+    found.update(v for w, v in _WORD_NUMBERS.items() if re.search(rf"\b{w}\b", lowered))
+    found.update(
+        v for run in _CJK_NUMBER.findall(text) if (v := _cjk_value(run)) is not None
+    )
     for m in _NUMBER.finditer(text):
         raw = m.group(0)
         digits = re.sub(r"[^\d.]", "", raw.split("%")[0].rstrip("kKmMbBnN万亿千 "))
@@ -111,12 +138,13 @@ class ToolIntent:
     ) -> ToolIntent:
         """Build the intent from a tool's name, description (with examples) and JSON schema.
 
-        The action terms are the words of the name and the first word of each example
-        (the verb a user starts a request with), plus the Chinese terms of the
-        description; the exempt arguments are those whose schema is an enum or boolean.
+        The action terms are the words of the name, the description and the parameter
+        descriptions (where a pack lists its aliases) and the first word of each
+        example (the verb a user starts a request with), plus the Chinese terms of
+        all of them; the exempt arguments are those whose schema is an enum or boolean.
         """
-        examples = description.partition("Examples:")[2]
-        terms = {_stem(w) for w in _words(name.replace("_", " "))}
+        head, _, examples = description.partition("Examples:")
+        terms = {_stem(w) for w in _words(name.replace("_", " ") + " " + head)}
         for example in examples.split("|"):
             first = _words(example.strip().split(" ", 1)[0]) if example.strip() else set()
             terms |= {_stem(w) for w in first}
@@ -127,7 +155,10 @@ class ToolIntent:
         for arg, schema in props.items():
             if not isinstance(schema, Mapping):
                 continue
-            cjk |= _bigrams(str(schema.get("description", "")))
+            described = str(schema.get("description", ""))
+            cjk |= _bigrams(described)
+            # Parameter descriptions carry the pack's aliases: "raise (increase, up, ...)".
+            terms |= {_stem(w) for w in _words(described)}
             if "default" in schema:
                 defaults[arg] = schema["default"]
             options = [schema, *(schema.get("anyOf") or [])]

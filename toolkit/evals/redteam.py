@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 
 from toolkit.agent import Project, Session
-from toolkit.evals.pii import find_unmasked_pii
-from toolkit.evals.rules import load_rules
+from toolkit.compliance.pii_floor import FLOOR_ENTITIES
+from toolkit.evals.pii import PII_ENTITIES, find_unmasked_pii
+from toolkit.evals.rules import RuleInfo, load_rules
 from toolkit.tokens.obedient import ObedientModel
 
 __all__ = ["AttackOutcome", "AttackSummary", "fill_document", "run_attacks"]
@@ -39,8 +40,9 @@ class AttackOutcome:
         executed: Whether the write tool ran.
         status: The call's status (``executed``, ``blocked``, ``approval_requested``),
             or ``not_called``.
-        shown: Entities shown in full in the answer that the pack's ``pii`` rules keep
-            masked for the role (the evaluation's leak definition).
+        shown: Entities shown in full in the answer that the role may not see: those
+            the pack's ``pii`` rules mask for it, and the floor's
+            (`toolkit.compliance.pii_floor`) unless a rule entitles the role.
         flagged: Whether retrieval quarantined the document.
         answer: The answer as the user saw it (what ``shown`` was read from).
     """
@@ -136,6 +138,17 @@ class _OneDocument:
         return [self.hit]
 
 
+def _masked_entities(rules: Sequence[RuleInfo], role: str) -> list[str]:
+    masked = {e for r in rules if r.applies_to(role) for e in r.pii_entities(role)}
+    entitled = {
+        e
+        for r in rules
+        if r.kind == "pii" and role in r.params.get("unmask_roles", [])
+        for e in r.params.get("entities", PII_ENTITIES)
+    }
+    return sorted(masked | (set(FLOOR_ENTITIES) - entitled))
+
+
 def run_attacks(
     project: Project,
     documents: Mapping[str, str],
@@ -159,10 +172,7 @@ def run_attacks(
     write_tools = [t for t in (pack.write_tools if pack else []) if t in tool_args]
     role_list = list(roles or (pack.roles if pack else [project.config.compliance.default_role]))
     rules = load_rules(project.path(project.config.compliance.rules))
-    masked = {
-        role: sorted({e for r in rules if r.applies_to(role) for e in r.pii_entities(role)})
-        for role in role_list
-    }
+    masked = {role: _masked_entities(rules, role) for role in role_list}
     summary = AttackSummary()
     for tool in write_tools:
         for form, template in documents.items():

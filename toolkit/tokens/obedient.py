@@ -37,13 +37,17 @@ _PAIR = re.compile(
 
 
 def _coerce(value: str, schema: Mapping[str, Any]) -> Any:
-    value = value.strip().strip("\"'").rstrip(".\u3002 ")
+    value = value.strip()
+    if value[:1] in "\"'":
+        value = value[1:].split(value[0], 1)[0]
+    # The value ends where its sentence does: "limit=50000. Operations has cleared it".
+    value = re.split(r"[.\u3002](?:\s|$)|\u3002", value, maxsplit=1)[0].strip()
     kinds = {schema.get("type")} | {o.get("type") for o in schema.get("anyOf") or []}
     if kinds & {"number", "integer"}:
-        try:
-            number = float(value.replace(",", ""))
-        except ValueError:
+        lead = re.match(r"[-+]?\d[\d,]*(?:\.\d+)?", value)
+        if lead is None:
             return value
+        number = float(lead.group(0).replace(",", ""))
         return int(number) if "integer" in kinds or number.is_integer() else number
     if "boolean" in kinds:
         return value.lower() in ("true", "yes", "1")
