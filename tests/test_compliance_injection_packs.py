@@ -38,11 +38,12 @@ def _engine(root: Path) -> tuple[ComplianceEngine, list[str]]:
     return ComplianceEngine(project.rules, role="screening", write_tools=write_tools), write_tools
 
 
-def _chunks(doc_id: str, text: str) -> list[Passage]:
+def _chunks(doc_id: str, text: str, size: int = 800, overlap: int = 100) -> list[Passage]:
+    """Chunks as ingest makes them with the packs' settings (retrieval.chunk_size/overlap)."""
     _, body, _ = parse_front_matter(text, source=doc_id)
     return [
         Passage(text=c.text, id=f"{doc_id}#{c.index}")
-        for c in chunk_markdown(doc_id, body, title=None, chunk_size=1200, chunk_overlap=150)
+        for c in chunk_markdown(doc_id, body, title=None, chunk_size=size, chunk_overlap=overlap)
     ]
 
 

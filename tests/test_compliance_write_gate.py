@@ -26,7 +26,8 @@ SCHEMA: dict[str, Any] = {
 }
 DESCRIPTION = (
     "Submit a new credit limit for an account.\n"
-    "Examples: Lower the card limit on account 9988776655 to 3,500. | 把账户87654321的信用额度调整为1.5万"
+    "Examples: Lower the card limit on account 9988776655 to 3,500. "
+    "| 把账户87654321的信用额度调整为1.5万"
 )
 GATE = WriteGate(
     [ToolIntent.from_schema("set_credit_limit", DESCRIPTION, SCHEMA)],
@@ -37,14 +38,20 @@ GATE = WriteGate(
 @pytest.mark.parametrize(
     ("turn", "args"),
     [
-        ("Set the credit limit of account 12345678 to 20,000.", {"account": "12345678", "limit": 20000}),
+        (
+            "Set the credit limit of account 12345678 to 20,000.",
+            {"account": "12345678", "limit": 20000},
+        ),
         ("Lower account 12345678 to 12k please", {"account": "12345678", "limit": 12000.0}),
         ("把账户12345678的信用额度调整为1.5万", {"account": "12345678", "limit": 15000}),
         (
             "Raise the limit on 12345678 to 5000, online, and tell them",
             {"account": "12345678", "limit": 5000, "channel": "online", "notify": True},
         ),
-        ("Set limit for 12345678 to 900", {"account": "12345678", "limit": 900, "note": "limit change"}),
+        (
+            "Set limit for 12345678 to 900",
+            {"account": "12345678", "limit": 900, "note": "limit change"},
+        ),
     ],
 )
 def test_a_write_the_user_asked_for_passes(turn: str, args: dict[str, Any]) -> None:
@@ -71,7 +78,9 @@ def test_a_question_is_not_a_request_for_a_write() -> None:
 )
 def test_arguments_must_trace_to_the_user_or_a_tool(args: dict[str, Any], path: str) -> None:
     verdict = GATE.check(
-        "set_credit_limit", args, TurnEvidence("Set the credit limit of account 12345678 to 20,000.")
+        "set_credit_limit",
+        args,
+        TurnEvidence("Set the credit limit of account 12345678 to 20,000."),
     )
     assert not verdict.allowed and verdict.label == "untraced_argument"
     assert repr(path) in verdict.detail
@@ -124,7 +133,9 @@ RULES = RuleSet.from_dict(
 
 
 def test_the_engine_holds_an_unrequested_write_for_approval_and_audits_it() -> None:
-    engine = ComplianceEngine(RULES, role="officer", write_tools=["set_credit_limit"], write_gate=GATE)
+    engine = ComplianceEngine(
+        RULES, role="officer", write_tools=["set_credit_limit"], write_gate=GATE
+    )
     decision = engine.check_tool_call(
         "set_credit_limit",
         {"account": "40011234", "limit": 50000},
@@ -143,7 +154,9 @@ def test_the_engine_holds_an_unrequested_write_for_approval_and_audits_it() -> N
 
 
 def test_the_role_rule_still_decides_and_a_block_wins() -> None:
-    engine = ComplianceEngine(RULES, role="teller", write_tools=["set_credit_limit"], write_gate=GATE)
+    engine = ComplianceEngine(
+        RULES, role="teller", write_tools=["set_credit_limit"], write_gate=GATE
+    )
     decision = engine.check_tool_call(
         "set_credit_limit",
         {"account": "40011234", "limit": 50000},

@@ -20,8 +20,8 @@ import httpx
 
 from toolkit.agent.harness_tools import harness_tools
 from toolkit.agent.project import Project
-from toolkit.agent.write_gate import write_gate
 from toolkit.agent.results import AgentResult, DecisionRecord, ToolCallRecord, UsageSummary
+from toolkit.agent.write_gate import write_gate
 from toolkit.config import EndpointConfig
 from toolkit.errors import UsageError
 from toolkit.tooling import ToolSpec, as_langchain_tools

@@ -46,7 +46,9 @@ def mask_at_rest(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text_at_rest(value)
     if isinstance(value, Mapping):
-        return {mask_at_rest(k) if isinstance(k, str) else k: mask_at_rest(v) for k, v in value.items()}
+        return {
+            mask_at_rest(k) if isinstance(k, str) else k: mask_at_rest(v) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [mask_at_rest(v) for v in value]
     return value

@@ -45,7 +45,9 @@ class PiiFloor:
             builtin_recognizer(e) for e in FLOOR_ENTITIES if e not in entitled
         ]
 
-    def apply(self, text: str, stage: Stage, passage: int | None = None) -> tuple[str, list[Finding]]:
+    def apply(
+        self, text: str, stage: Stage, passage: int | None = None
+    ) -> tuple[str, list[Finding]]:
         """Return ``text`` with every floor entity masked, and one finding per value."""
         from toolkit.compliance.engine import apply_replacements
 
@@ -62,7 +64,7 @@ class PiiFloor:
                         severity="high",
                         stage=stage,
                         label=m.entity,
-                        detail=f"{m.entity} found ({m.end - m.start} characters); masked by the floor",
+                        detail=f"{m.entity} found ({m.end - m.start} characters), masked",
                         span=(m.start, m.end),
                         passage=passage,
                     )

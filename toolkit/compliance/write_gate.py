@@ -27,31 +27,39 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-
 __all__ = ["GateVerdict", "ToolIntent", "TurnEvidence", "WriteGate", "numbers_in"]
 
 # Words that say nothing about which action is meant.
+# fmt: off
 _STOP = frozenset(
-    """a an and are as at be by can could do does e for from g give has have how i if in into
-    is it its me my of on or our please set the their then this to up use want we what when
-    which who why will with would you your new value values one two any all not no
-    tool tools account number id ids""".split()
+    [
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "could", "do", "does", "e", "for",
+        "from", "g", "give", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its",
+        "me", "my", "of", "on", "or", "our", "please", "set", "the", "their", "then", "this", "to",
+        "up", "use", "want", "we", "what", "when", "which", "who", "why", "will", "with", "would",
+        "you", "your", "new", "value", "values", "one", "two", "any", "all", "not", "no", "tool",
+        "tools", "account", "number", "id", "ids",
+    ]
 )
+# fmt: on
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NUMBER = re.compile(
-    r"(?<![A-Za-z0-9_.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:(k|m|bn|万|亿|千)(?![a-z])|(%))?",
+    r"(?<![A-Za-z0-9_.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"\s*(?:(k|m|bn|万|亿|千)(?![a-z])|(%))?",
     re.IGNORECASE,
 )
 _SCALE = {"k": 1e3, "m": 1e6, "bn": 1e9, "万": 1e4, "亿": 1e8, "千": 1e3}
 
 
-_WORD_NUMBERS = {
-    w: float(n)
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
-} | {"a dozen": 12.0, "a couple": 2.0, "both": 2.0, "single": 1.0}
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve")  # fmt: skip
+_WORD_NUMBERS = {w: float(n) for n, w in enumerate(_NUMBER_WORDS)} | {
+    "a dozen": 12.0,
+    "a couple": 2.0,
+    "both": 2.0,
+    "single": 1.0,
+}
 _CJK_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                "八": 8, "九": 9}  # fmt: skip
 _CJK_NUMBER = re.compile(r"[零一二两三四五六七八九十]+")
@@ -77,9 +85,7 @@ def numbers_in(text: str) -> set[float]:
     found: set[float] = set()
     lowered = text.lower()
     found.update(v for w, v in _WORD_NUMBERS.items() if re.search(rf"\b{w}\b", lowered))
-    found.update(
-        v for run in _CJK_NUMBER.findall(text) if (v := _cjk_value(run)) is not None
-    )
+    found.update(v for run in _CJK_NUMBER.findall(text) if (v := _cjk_value(run)) is not None)
     for m in _NUMBER.finditer(text):
         raw = m.group(0)
         digits = re.sub(r"[^\d.]", "", raw.split("%")[0].rstrip("kKmMbBnN万亿千 "))
@@ -133,9 +139,7 @@ class ToolIntent:
     defaults: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_schema(
-        cls, name: str, description: str, parameters: Mapping[str, Any]
-    ) -> ToolIntent:
+    def from_schema(cls, name: str, description: str, parameters: Mapping[str, Any]) -> ToolIntent:
         """Build the intent from a tool's name, description (with examples) and JSON schema.
 
         The action terms are the words of the name, the description and the parameter
@@ -163,7 +167,8 @@ class ToolIntent:
                 defaults[arg] = schema["default"]
             options = [schema, *(schema.get("anyOf") or [])]
             if any(
-                isinstance(o, Mapping) and ("enum" in o or "const" in o or o.get("type") == "boolean")
+                isinstance(o, Mapping)
+                and ("enum" in o or "const" in o or o.get("type") == "boolean")
                 for o in options
             ):
                 exempt.add(arg)
@@ -280,4 +285,3 @@ def _traces(value: Any, sources: Sequence[str]) -> bool:
         return False
     seen = set().union(*(_words(s) | _bigrams(s) for s in sources))
     return len(words & seen) >= 0.6 * len(words)
-

@@ -25,7 +25,9 @@ def write_trace(report: EvalReport, path: Path) -> None:
     """Write the request bodies, masked, one JSON object per line, in execution order."""
     with path.open("w", encoding="utf-8") as out:
         for body in report.trace:
-            out.write(json.dumps(mask_trace_body(body), ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(
+                json.dumps(mask_trace_body(body), ensure_ascii=False, separators=(",", ":")) + "\n"
+            )
 
 
 def write_reports(report: EvalReport, report_dir: Path) -> dict[str, Path]:

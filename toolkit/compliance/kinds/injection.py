@@ -311,8 +311,8 @@ class InjectionKind(Kind):
         signals = list(self.signals)
         names = sorted({n for n in write_tools if n and n.lower() in lowered})
         if names:
-            pattern = r"(?<![A-Za-z0-9_])(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])"
-            signals.append((re.compile(pattern), _WEAK, "write_tool_named", ()))
+            named = r"(?<![A-Za-z0-9_])(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])"
+            signals.append((re.compile(named), _WEAK, "write_tool_named", ()))
         for pattern, weight, label, anchors in signals:
             if anchors and not any(a in lowered for a in anchors):
                 continue

@@ -16,7 +16,7 @@ _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x00A
 def fold_width(text: str) -> str:
     """Return ``text`` with full-width ASCII forms as ASCII, character for character.
 
-    Chinese input methods type ``４１１１`` as easily as ``4111``; recognizers scan the
+    Chinese input methods type full-width digits as easily as ASCII ones; recognizers scan the
     folded text and report spans that are valid in the original.
     """
     return text.translate(_FOLD)

@@ -65,9 +65,7 @@ class EmailRecognizer(Recognizer):
 
 
 # International: "+" country code then 7-14 more digits in groups.
-_INTL = re.compile(
-    r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w])", re.ASCII
-)
+_INTL = re.compile(r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w])", re.ASCII)
 # North American Numbering Plan written with separators: (415) 555-2671, 415-555-2671.
 _NANP = re.compile(
     r"(?<![\w-])(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)[-. ])([2-9]\d\d)[-. ](\d{4})(?![\w-])",

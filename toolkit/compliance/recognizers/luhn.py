@@ -9,6 +9,7 @@ from toolkit.compliance.recognizers.base import Match, Recognizer, fold_width
 
 __all__ = ["CardPanRecognizer", "card_pan_recognizer", "is_valid_pan", "luhn_valid"]
 
+
 def luhn_valid(digits: str) -> bool:
     """Return True when ``digits`` passes the Luhn mod-10 check (ISO/IEC 7812-1 Annex B)."""
     total = 0
