@@ -95,17 +95,17 @@ class CardPanRecognizer(Recognizer):
         i = 0
         while i < len(groups):
             found = None
-            count = 0
+            digits, dots = "", 0
             for j in range(i, len(groups)):
-                count += groups[j][1] - groups[j][0]
-                if count > 19:
+                if j > i:
+                    dots += text.count(".", groups[j - 1][1], groups[j][0])
+                digits += text[groups[j][0] : groups[j][1]]
+                if len(digits) > 19:
                     break
                 g_start, g_end = groups[i][0], groups[j][1]
-                raw = text[g_start:g_end]
                 # One dot between two groups is a decimal point, never a card separator.
-                if count < 13 or raw.count(".") == 1 or _in_decimal(text, g_start, g_end):
+                if len(digits) < 13 or dots == 1 or _in_decimal(text, g_start, g_end):
                     continue
-                digits = "".join(ch for ch in raw if ch.isdigit())
                 if is_valid_pan(digits):
                     found = (j, Match("card_pan", g_start, g_end, digits))  # the longest wins
             if found is None:
