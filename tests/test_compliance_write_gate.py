@@ -164,3 +164,12 @@ def test_the_role_rule_still_decides_and_a_block_wins() -> None:
     )
     assert decision.action == "block"
     assert set(decision.rule_ids) == {"R1", "WRITE-GATE"}
+
+
+def test_without_evidence_the_gate_fails_closed() -> None:
+    engine = ComplianceEngine(
+        RULES, role="officer", write_tools=["set_credit_limit"], write_gate=GATE
+    )
+    decision = engine.check_tool_call("set_credit_limit", {"account": "1", "limit": 1})
+    assert decision.action == "require_approval"
+    assert engine.check_tool_call("request_human_approval", {"action": "x"}, write=True).allowed

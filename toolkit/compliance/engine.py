@@ -260,7 +260,8 @@ class ComplianceEngine:
                 ``write_tools`` of every ``tool_permission`` rule: any of them makes
                 it a write tool.
             evidence: The user's turn and this turn's tool results, as the harness
-                saw them; with a ``write_gate``, a write call is judged against them.
+                saw them; with a ``write_gate``, a write call is judged against them
+                (none at all holds every write but the gate's exempt tools).
 
         Returns:
             A decision; when not :attr:`Decision.allowed` the call must not run and
@@ -290,8 +291,9 @@ class ComplianceEngine:
                 ):
                     stopper = (rule, hit)
         gate_hit: Hit | None = None
-        if is_write and self.write_gate is not None and evidence is not None:
-            verdict = self.write_gate.check(name, call.args, evidence)
+        if is_write and self.write_gate is not None:
+            # No evidence of what the user asked is no request: the gate fails closed.
+            verdict = self.write_gate.check(name, call.args, evidence or TurnEvidence(""))
             if not verdict.allowed:
                 hit = Hit(verdict.label, verdict.detail, action="require_approval")
                 findings.append(
