@@ -91,7 +91,10 @@ class ComplianceEngine:
             for stage in ("input", "retrieval", "tool_call", "output")
         }
         self._scrubbers = self._build_scrubbers()
-        self._floor = PiiFloor(self.rules, role)
+        self._floors = {
+            stage: PiiFloor(self.rules, role, self._by_stage[stage])
+            for stage in ("output", "retrieval")
+        }
 
     def _build_scrubbers(self) -> list[tuple[Recognizer, PiiKind | None]]:
         scrubbers: list[tuple[Recognizer, PiiKind | None]] = [
@@ -186,7 +189,7 @@ class ComplianceEngine:
             return Decision(stage, action, text=message, findings=tuple(findings), message=message)
         result = apply_replacements(text, edits) if edits else text
         if stage in ("output", "retrieval"):
-            result, floor = self._floor.apply(result, stage)
+            result, floor = self._floors[stage].apply(result, stage)
             findings += floor
             action = _strongest(findings)
         for extra in dict.fromkeys(disclaimers):
@@ -220,7 +223,7 @@ class ComplianceEngine:
             if dropped:
                 continue
             text = apply_replacements(passage.text, edits) if edits else passage.text
-            text, floor = self._floor.apply(text, "retrieval", index)
+            text, floor = self._floors["retrieval"].apply(text, "retrieval", index)
             findings += floor
             if text != passage.text:
                 passage = Passage(text, passage.id, passage.metadata)

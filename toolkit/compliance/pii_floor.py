@@ -33,16 +33,21 @@ class PiiFloor:
     Args:
         rules: The rule pack.
         role: The session's role.
+        active: The rules that run at the floor's stage for this role: an entity a
+            ``pii`` rule among them already redacts needs no second scan.
     """
 
-    def __init__(self, rules: Iterable[Rule], role: str) -> None:
-        entitled: set[str] = set()
+    def __init__(self, rules: Iterable[Rule], role: str, active: Iterable[Rule] = ()) -> None:
+        skip: set[str] = set()
         for rule in rules:
             check = rule.check
             if isinstance(check, PiiKind) and role in check.p.unmask_roles:
-                entitled.update(check.p.entities)
+                skip.update(check.p.entities)
+        for rule in active:
+            if isinstance(rule.check, PiiKind) and rule.action == "redact":
+                skip.update(r.entity for r in rule.check.recognizers)
         self.recognizers: list[Recognizer] = [
-            builtin_recognizer(e) for e in FLOOR_ENTITIES if e not in entitled
+            builtin_recognizer(e) for e in FLOOR_ENTITIES if e not in skip
         ]
 
     def apply(
