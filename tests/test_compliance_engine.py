@@ -363,3 +363,38 @@ def test_text_stages_never_fail_and_never_echo_a_masked_pan(noise: str) -> None:
     for decision in (engine.check_input(text), engine.check_output(text)):
         assert decision.text is not None
         assert "4111 1111 1111 1111" not in decision.text or decision.action == "block"
+
+
+def test_tool_arguments_are_screened_at_any_depth() -> None:
+    rules = RuleSet.from_dict(
+        {
+            "rules": [
+                {
+                    "id": "P1",
+                    "title": "PII",
+                    "regulation": "PCI DSS 3.4.1",
+                    "stages": ["tool_call"],
+                    "kind": "pii",
+                    "action": "redact",
+                    "severity": "high",
+                }
+            ]
+        }
+    )
+    engine = ComplianceEngine(rules, role="agent")
+    args = {
+        "note": "card 4111 1111 1111 1111",
+        "items": [{"memo": "卡号4111111111111111"}, "fine", 0.25066147886538653],
+        "meta": {"deep": {"list": ["iban fr1420041010050500013m02606"]}},
+    }
+    decision = engine.check_tool_call("log_case", args)
+    assert decision.args is not None
+    flat = json.dumps(decision.args, ensure_ascii=False)
+    assert "4111111111111111" not in flat and "4111 1111 1111 1111" not in flat
+    assert "fr1420041010050500013m02606" not in flat
+    assert decision.args["items"][1:] == ["fine", 0.25066147886538653]
+    assert sorted(f.arg or "" for f in decision.findings) == [
+        "items[0].memo",
+        "meta.deep.list[0]",
+        "note",
+    ]

@@ -12,8 +12,9 @@ PUBLIC = {
     "toolkit.compliance": [
         "ACTIONS", "BUILTIN_ENTITIES", "KINDS", "STAGES", "AuditLog", "ComplianceEngine",
         "ComplianceMiddleware", "Decision", "Finding", "Passage", "Predicate",
-        "PredicateEvalError", "Rule", "RuleSet", "ToolCall", "VerifyResult", "canonical_json",
-        "mask_value", "parse_predicate",
+        "PredicateEvalError", "Rule", "RuleSet", "ToolCall", "ToolIntent", "TurnEvidence",
+        "VerifyResult", "WriteGate", "canonical_json", "mask_at_rest", "mask_value",
+        "parse_predicate",
     ],
     "toolkit.compliance.recognizers": [
         "BUILTIN_ENTITIES", "IBAN_LENGTHS", "CardPanRecognizer", "CnResidentIdRecognizer",

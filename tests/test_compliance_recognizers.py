@@ -152,12 +152,22 @@ def card_cases() -> tuple[list[Case], list[Case]]:
         ts = dt.datetime(2020, 1, 1) + dt.timedelta(seconds=rng.randrange(10**8))
         neg.append((f"logged at {ts:%Y%m%d%H%M%S}{rng.randrange(1000):03d}", []))
         neg.append((f"epoch ms {int(ts.timestamp() * 1000)}", []))
+    # Fail closed (PCI DSS 3.4.1): a valid PAN is a card number whatever it is called or
+    # glued to; only the digits of a decimal number are not.
+    pos += [
+        ("Order ORD-4111111111111111 shipped", ["4111111111111111"]),
+        ("order no: 4111111111111111", ["4111111111111111"]),
+        ("tracking number 4111 1111 1111 1111", ["4111111111111111"]),
+        ("订单号\uff1a4111111111111111", ["4111111111111111"]),
+        ("invoice #5555555555554444 paid", ["5555555555554444"]),
+        ("sku4111111111111111", ["4111111111111111"]),
+        ("4111 1111-1111 1111 mixed separators", ["4111111111111111"]),
+        ("4111.1111.1111.1111 dotted", ["4111111111111111"]),
+        ("\uff14\uff11\uff11\uff11" * 1 + "\uff11" * 12, ["4111111111111111"]),
+    ]
     neg += [
-        ("Order ORD-4111111111111111 shipped", []),
-        ("order no: 4111111111111111", []),
-        ("tracking number 4111 1111 1111 1111", []),
-        ("订单号\uff1a4111111111111111", []),
-        ("invoice #5555555555554444 paid", []),
+        ("p = 0.25066147886538653", []),
+        ("ratio 4.111111111111111 and 4111111111111.111", []),
         ("Call +1 415 555 2671 today", []),
         ("Call 13812345678 now", []),
         ("Amount 1,234,567,890.12 USD", []),
@@ -166,8 +176,6 @@ def card_cases() -> tuple[list[Case], list[Case]]:
         ("id 11010519491231002X", []),
         ("serial 9111111111111111", []),  # Luhn-valid, no network issues 9
         ("code 1111111111111117", []),
-        ("sku4111111111111111", []),
-        ("4111 1111-1111 1111 mixed separators", []),
     ]
     return pos, neg
 
@@ -181,6 +189,8 @@ def iban_cases() -> tuple[list[Case], list[Case]]:
         shown = group(iban, [4] * 8, " ") if i % 2 else iban
         pos.append((_embed(rng, shown), [iban]))
     pos.append(("IBAN GB82 WEST 1234 5698 7654 32 please", ["GB82WEST12345698765432"]))
+    pos.append(("gb82west12345698765432 typed in lower case", ["GB82WEST12345698765432"]))
+    pos.append(("账户DE89370400440532013000请汇款", ["DE89370400440532013000"]))
     neg: list[Case] = []
     for i in range(24):
         iban = make_iban(rng, countries[i % len(countries)])
@@ -198,7 +208,7 @@ def iban_cases() -> tuple[list[Case], list[Case]]:
         ("DE12 is too short", []),
         ("Model AB12CD34EF56 in stock", []),
         ("Flight LH4010 departs 09:40", []),
-        ("gb82west12345698765432 lower case is not printed form", []),
+        ("gb82west12345698765433 lower case, wrong check", []),
         ("Card 4111111111111111", []),
         ("Postcode SW1A 1AA, London", []),
         ("Part no. DE89 3704 0044", []),
@@ -210,6 +220,8 @@ def cn_cases() -> tuple[list[Case], list[Case]]:
     rng = random.Random(RNG_SEED + 2)
     pos: list[Case] = [(_embed(rng, v), [v]) for v in (make_cn_id(rng) for _ in range(60))]
     pos.append(("身份证号11010519491231002X。", ["11010519491231002X"]))
+    pos.append(("ID 110105 19491231 002X on file", ["11010519491231002X"]))
+    pos.append(("身份证 110105 1949 1231 002x", ["11010519491231002X"]))
     neg: list[Case] = []
     for i in range(25):
         good = make_cn_id(rng)

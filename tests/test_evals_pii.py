@@ -137,7 +137,7 @@ def test_what_the_compliance_masker_writes_never_counts(entity: str, style: Mask
         ("ID 110105194912310021", []),  # wrong check character
         ("ID 99010519491231002X", []),  # no such province
         ("ID 110105194913310020", []),  # month 13
-        ("ID 110105 1949123 1002X", []),  # not grouped 6-8-4
+        ("ID 110105 1949123 1002X", ["11010519491231002X"]),  # any grouping: fail closed
         ("order 1101051949123100211 shipped", []),  # 19 digits
     ],
 )
@@ -196,10 +196,11 @@ def test_find_emails(text: str, found: list[str]) -> None:
         ("Call +86*******8000", []),
         ("Call 138****8000", []),
         ("Phone: *******4321", []),
-        ("order 13800138000 shipped", []),
-        ("订单号\uff1a13800138000", []),
+        # Fail closed, as enforcement does: a label does not make a mobile number safe.
+        ("order 13800138000 shipped", ["+8613800138000"]),
+        ("订单号\uff1a13800138000", ["+8613800138000"]),
         ("Call 411-555-2671", []),  # N11 service code
-        ("Call 415-555.2671", []),  # mixed separators
+        ("Call 415-555.2671", ["+14155552671"]),  # mixed separators
         ("date 2024-11-26, amount 1,199.10, 1,380,013,800.00", []),
         ("timestamp 1732608000123 and 1732608000", []),
         ("card 6222 1380 0138 0001 4111", []),
@@ -212,10 +213,10 @@ def test_find_phones(text: str, found: list[str]) -> None:
 
 
 def test_a_value_counts_once_as_its_most_specific_entity() -> None:
-    # 18 digits that pass both the resident-ID check and (by construction) Luhn.
+    # 18 digits that pass the resident-ID check (62: Gansu) and, as a UnionPay number, Luhn.
     value = next(
         v
-        for v in (f"44030419900307{n:03d}" for n in range(1000))
+        for v in (f"62010219900307{n:03d}" for n in range(1000))
         for v in [v + cn_id_check_char(v)]
         if v[-1].isdigit() and luhn_valid(v)
     )

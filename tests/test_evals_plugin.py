@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.evals.pii import find_unmasked_pii
 from toolkit.evals.testing import write_project
 
 pytest_plugins = ["pytester"]
@@ -149,3 +150,24 @@ def test_cases_are_collected_where_toolkit_yaml_declares_them(
         ["suite/regression.yml::amort", "suite/regression.yml::rule-coverage"]
     )
     assert "evals/cases.yaml" not in result.stdout.str()
+
+
+def test_failure_reports_hold_no_identifier_in_clear(pytester: pytest.Pytester) -> None:
+    cases = """\
+cases:
+  - id: card
+    request: "My card is 4111 1111 1111 1111, what is my limit?"
+    expect: {answer_contains: ["limit"]}
+"""
+    write_project(pytester.path, cases=cases, rules=RULES)
+    pytester.makeconftest(
+        "from toolkit.evals._result import AgentResult\n\n\n"
+        "def pytest_toolkit_eval_ask(config, project_dir):\n"
+        "    return lambda case: AgentResult(answer='card 4111.1111.1111.1111 on file')\n"
+    )
+    result = pytester.runpytest("evals", "--junitxml=out.xml", *plugin_args())
+    result.assert_outcomes(failed=2)  # the case, and rule coverage (F-C2, F-C9)
+    xml = (pytester.path / "out.xml").read_text(encoding="utf-8")
+    assert "411111******1111" in xml
+    for text in (xml, result.stdout.str()):
+        assert find_unmasked_pii(text) == []

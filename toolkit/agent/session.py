@@ -21,6 +21,7 @@ import httpx
 from toolkit.agent.harness_tools import harness_tools
 from toolkit.agent.project import Project
 from toolkit.agent.results import AgentResult, DecisionRecord, ToolCallRecord, UsageSummary
+from toolkit.agent.write_gate import write_gate
 from toolkit.config import EndpointConfig
 from toolkit.errors import UsageError
 from toolkit.tooling import ToolSpec, as_langchain_tools
@@ -145,6 +146,7 @@ class Session:
             write_tools=[s.name for s in self._specs if s.write],
             context={**compliance.context, **(context or {})} or None,
             session=self.session_id,
+            write_gate=write_gate(self._specs),
         )
         self._harness = HarnessMiddleware()
         self._agent = create_agent(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from toolkit.compliance.at_rest import mask_at_rest
 from toolkit.compliance.audit import AuditLog, VerifyResult, canonical_json
 from toolkit.compliance.decision import Decision
 from toolkit.compliance.engine import ComplianceEngine
@@ -18,6 +19,7 @@ from toolkit.compliance.predicate import Predicate, PredicateEvalError, parse_pr
 from toolkit.compliance.recognizers import BUILTIN_ENTITIES
 from toolkit.compliance.rules import Rule, RuleSet
 from toolkit.compliance.types import ACTIONS, STAGES, Finding, Passage, ToolCall
+from toolkit.compliance.write_gate import ToolIntent, TurnEvidence, WriteGate
 
 if TYPE_CHECKING:
     from toolkit.compliance.middleware import ComplianceMiddleware
@@ -38,8 +40,12 @@ __all__ = [
     "Rule",
     "RuleSet",
     "ToolCall",
+    "ToolIntent",
+    "TurnEvidence",
     "VerifyResult",
+    "WriteGate",
     "canonical_json",
+    "mask_at_rest",
     "mask_value",
     "parse_predicate",
 ]

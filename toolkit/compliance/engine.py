@@ -5,19 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from toolkit.compliance.argpaths import map_strings
 from toolkit.compliance.decision import ACTION_RANK, Decision, Outcome
 from toolkit.compliance.kinds import CheckContext
 from toolkit.compliance.kinds.pii import PiiKind
 from toolkit.compliance.kinds.tools import APPROVAL_TOOL, ApprovalKind, ToolPermissionKind
 from toolkit.compliance.masking import mask_value
+from toolkit.compliance.pii_floor import PiiFloor
 from toolkit.compliance.recognizers import BUILTIN_ENTITIES, Recognizer, builtin_recognizer
 from toolkit.compliance.rules import Rule, RuleSet
 from toolkit.compliance.types import Finding, Hit, Passage, Stage, ToolCall
+from toolkit.compliance.write_gate import TurnEvidence, WriteGate
 
 if TYPE_CHECKING:
     from toolkit.compliance.audit import AuditLog
 
-__all__ = ["ComplianceEngine", "apply_replacements"]
+__all__ = ["WRITE_GATE_ID", "ComplianceEngine", "apply_replacements"]
+
+WRITE_GATE_ID = "WRITE-GATE"
+"""The id under which the harness's write gate appears in decisions and the audit log."""
 
 
 def apply_replacements(text: str, edits: Iterable[tuple[tuple[int, int], str]]) -> str:
@@ -55,6 +61,10 @@ class ComplianceEngine:
             ``write`` flag, when given, takes precedence.
         context: Deployment facts predicates can read as ``ctx.<name>``.
         session: An id written into every audit record of this engine.
+        write_gate: When given, a write-tool call checked with the turn's
+            ``evidence`` runs only if the user asked for it and its arguments trace to
+            the user's turn or tool results (:mod:`toolkit.compliance.write_gate`);
+            otherwise it is held for approval.
     """
 
     def __init__(
@@ -66,7 +76,9 @@ class ComplianceEngine:
         write_tools: Iterable[str] = (),
         context: Mapping[str, Any] | None = None,
         session: str | None = None,
+        write_gate: WriteGate | None = None,
     ) -> None:
+        self.write_gate = write_gate
         self.rules = rules if isinstance(rules, RuleSet) else RuleSet(list(rules))
         self.role = role
         self.audit = audit
@@ -79,6 +91,10 @@ class ComplianceEngine:
             for stage in ("input", "retrieval", "tool_call", "output")
         }
         self._scrubbers = self._build_scrubbers()
+        self._floors = {
+            stage: PiiFloor(self.rules, role, self._by_stage[stage])
+            for stage in ("output", "retrieval")
+        }
 
     def _build_scrubbers(self) -> list[tuple[Recognizer, PiiKind | None]]:
         scrubbers: list[tuple[Recognizer, PiiKind | None]] = [
@@ -172,6 +188,10 @@ class ComplianceEngine:
             )
             return Decision(stage, action, text=message, findings=tuple(findings), message=message)
         result = apply_replacements(text, edits) if edits else text
+        if stage in ("output", "retrieval"):
+            result, floor = self._floors[stage].apply(result, stage)
+            findings += floor
+            action = _strongest(findings)
         for extra in dict.fromkeys(disclaimers):
             result = f"{result.rstrip()}\n\n{extra}"
         return Decision(stage, action, text=result, findings=tuple(findings))
@@ -202,10 +222,11 @@ class ComplianceEngine:
                     flagged.append(rule)
             if dropped:
                 continue
-            if edits:
-                passage = Passage(
-                    apply_replacements(passage.text, edits), passage.id, passage.metadata
-                )
+            text = apply_replacements(passage.text, edits) if edits else passage.text
+            text, floor = self._floors["retrieval"].apply(text, "retrieval", index)
+            findings += floor
+            if text != passage.text:
+                passage = Passage(text, passage.id, passage.metadata)
             kept: Passage | None = passage
             for rule in flagged:
                 if kept is not None:
@@ -225,7 +246,12 @@ class ComplianceEngine:
     # -- tool calls ---------------------------------------------------------------------
 
     def check_tool_call(
-        self, name: str, args: Mapping[str, Any], *, write: bool | None = None
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        *,
+        write: bool | None = None,
+        evidence: TurnEvidence | None = None,
     ) -> Decision:
         """Check a tool call before it runs.
 
@@ -236,6 +262,9 @@ class ComplianceEngine:
                 name is also looked up in the engine's ``write_tools`` and in the
                 ``write_tools`` of every ``tool_permission`` rule: any of them makes
                 it a write tool.
+            evidence: The user's turn and this turn's tool results, as the harness
+                saw them; with a ``write_gate``, a write call is judged against them
+                (none at all holds every write but the gate's exempt tools).
 
         Returns:
             A decision; when not :attr:`Decision.allowed` the call must not run and
@@ -264,13 +293,45 @@ class ComplianceEngine:
                     or ACTION_RANK[act] > ACTION_RANK[stopper[1].action or stopper[0].action]
                 ):
                     stopper = (rule, hit)
-        new_args = dict(call.args)
-        for arg, arg_edits in edits.items():
-            new_args[arg] = apply_replacements(str(new_args[arg]), arg_edits)
+        gate_hit: Hit | None = None
+        if is_write and self.write_gate is not None:
+            # No evidence of what the user asked is no request: the gate fails closed.
+            verdict = self.write_gate.check(name, call.args, evidence or TurnEvidence(""))
+            if not verdict.allowed:
+                hit = Hit(verdict.label, verdict.detail, action="require_approval")
+                findings.append(
+                    Finding(
+                        rule_id=WRITE_GATE_ID,
+                        kind="write_gate",
+                        action="require_approval",
+                        severity="high",
+                        stage="tool_call",
+                        label=verdict.label,
+                        detail=verdict.detail,
+                    )
+                )
+                gate_hit = hit
+        new_args = (
+            map_strings(
+                dict(call.args),
+                lambda path, text: apply_replacements(text, edits[path]) if path in edits else text,
+            )
+            if edits
+            else dict(call.args)
+        )
         action = _strongest(findings)
         extra: dict[str, Any] = {"write": is_write}
         message = None
-        if stopper is not None:
+        if gate_hit is not None and (
+            stopper is None or (stopper[1].action or stopper[0].action) != "block"
+        ):
+            message = (
+                f"The tool call {name!r} was NOT executed: {gate_hit.detail}. A request for "
+                "a human decision has been recorded; tell the user that a person will review "
+                "it, and do not retry the call."
+            )
+            extra["approval_request"] = {"tool": name, "args": self.scrub(dict(call.args))}
+        elif stopper is not None:
             rule, hit = stopper
             message = self._stop_message(name, rule, hit)
             if (hit.action or rule.action) == "require_approval" and action == "require_approval":

@@ -32,8 +32,9 @@ from toolkit.compliance.decision import Decision
 from toolkit.compliance.engine import ComplianceEngine
 from toolkit.compliance.rules import RuleSet
 from toolkit.compliance.types import Passage
+from toolkit.compliance.write_gate import TurnEvidence, WriteGate
 
-__all__ = ["ComplianceMiddleware", "is_write_tool"]
+__all__ = ["ComplianceMiddleware", "is_write_tool", "turn_evidence"]
 
 
 def is_write_tool(tool: Any) -> bool | None:
@@ -56,6 +57,24 @@ def is_write_tool(tool: Any) -> bool | None:
     else:
         flag = None
     return None if flag is None else bool(flag)
+
+
+def turn_evidence(state: Any) -> TurnEvidence | None:
+    """The user's latest message and the tool results after it, from the agent state.
+
+    Retrieved passages reach the model as a per-request context tail, never as
+    state messages, so nothing here comes from the knowledge store.
+    """
+    messages = state.get("messages") if isinstance(state, Mapping) else None
+    if not messages:
+        return None
+    results: list[str] = []
+    for message in reversed(list(messages)):
+        if isinstance(message, HumanMessage):
+            return TurnEvidence(user_turn=_text(message) or "", tool_results=results[::-1])
+        if isinstance(message, ToolMessage) and message.status != "error":
+            results.append(_text(message) or "")
+    return None
 
 
 def _text(message: BaseMessage) -> str | None:
@@ -105,6 +124,8 @@ class ComplianceMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         session: Id written into audit records.
         screen_tools: Tools whose results are screened as retrieved text; None
             (default) screens every tool result.
+        write_gate: Holds write-tool calls the user's turn did not ask for
+            (:class:`~toolkit.compliance.write_gate.WriteGate`).
     """
 
     def __init__(
@@ -117,10 +138,17 @@ class ComplianceMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         context: Mapping[str, Any] | None = None,
         session: str | None = None,
         screen_tools: Iterable[str] | None = None,
+        write_gate: WriteGate | None = None,
     ) -> None:
         super().__init__()
         self.engine = ComplianceEngine(
-            rules, role=role, audit=audit, write_tools=write_tools, context=context, session=session
+            rules,
+            role=role,
+            audit=audit,
+            write_tools=write_tools,
+            context=context,
+            session=session,
+            write_gate=write_gate,
         )
         self.screen_tools = None if screen_tools is None else frozenset(screen_tools)
         self.decisions: list[Decision] = []
@@ -208,7 +236,10 @@ class ComplianceMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         name = str(call["name"])
         decision = self._keep(
             self.engine.check_tool_call(
-                name, call.get("args") or {}, write=is_write_tool(request.tool)
+                name,
+                call.get("args") or {},
+                write=is_write_tool(request.tool),
+                evidence=turn_evidence(request.state),
             )
         )
         if not decision.allowed:

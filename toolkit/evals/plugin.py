@@ -222,7 +222,10 @@ class EvalItem(pytest.Item):
                     lines.append(f"  repeat {run.repeat} [{failure.expectation}] {failure.message}")
                     evidence = json.dumps(failure.evidence, ensure_ascii=False, default=str)
                     lines.append(f"      evidence: {evidence}")
-            return "\n".join(lines)
+            from toolkit.compliance.at_rest import mask_text_at_rest
+
+            # pytest writes this into junit.xml and CI logs: nothing there in clear.
+            return mask_text_at_rest("\n".join(lines))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from toolkit.errors import ReportError
+from toolkit.evals.at_rest import mask_report, mask_trace_body
 from toolkit.evals.html import render_html
 from toolkit.evals.junit import render_junit
 from toolkit.evals.summary import SCHEMA_VERSION, EvalReport
@@ -22,10 +23,12 @@ def report_json(report: EvalReport) -> str:
 
 
 def write_trace(report: EvalReport, path: Path) -> None:
-    """Write the exact request bodies, one JSON object per line, in execution order."""
+    """Write the request bodies, masked, one JSON object per line, in execution order."""
     with path.open("w", encoding="utf-8") as out:
         for body in report.trace:
-            out.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(
+                json.dumps(mask_trace_body(body), ensure_ascii=False, separators=(",", ":")) + "\n"
+            )
 
 
 def write_reports(report: EvalReport, report_dir: Path) -> dict[str, Path]:
@@ -35,6 +38,7 @@ def write_reports(report: EvalReport, report_dir: Path) -> dict[str, Path]:
         File kind -> path: ``json``, ``junit``, ``html``, ``trace``.
     """
     report_dir.mkdir(parents=True, exist_ok=True)
+    report = mask_report(report)  # nothing at rest in clear
     paths = {
         "json": report_dir / "report.json",
         "junit": report_dir / "junit.xml",

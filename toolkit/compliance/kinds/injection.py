@@ -11,6 +11,7 @@ quarantined passage may not call write tools (the classic injection payload).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,8 +39,11 @@ _BUILTIN: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
         "override_instructions",
         ("ignore", "disregard", "forget", "override", "bypass"),
     ),
+    # Upper case after a line start or punctuation: "ELECTRICAL SYSTEM:" (an NHTSA
+    # component) and "FUEL SYSTEM:" are headings, not role markers.
     (
-        r"(?-i:\b(?:SYSTEM|ASSISTANT|DEVELOPER)\s*:)|\b(?:system|developer)\s+prompt\s*:",
+        r"(?-i:(?:^|(?<=[^\w\s,/&]))[ \t]*(?:SYSTEM|ASSISTANT|DEVELOPER)\s*:)"
+        r"|\b(?:system|developer)\s+prompt\s*:",
         _STRONG,
         "role_marker",
         (":",),
@@ -83,6 +87,62 @@ _BUILTIN: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
         _STRONG,
         "tool_invocation",
         ("(",),
+    ),
+    # A function name (snake_case) after a verb of calling, with no parenthesis.
+    (
+        r"\b(?:call|invoke|execute|trigger|perform|run)\s+(?:the\s+)?"
+        r"(?:(?:action|tool|function|command)\s+)?[`'\"]?[a-z][a-z0-9]*_[a-z0-9_]+\b",
+        _STRONG,
+        "tool_invocation",
+        ("call", "invoke", "execute", "trigger", "perform", "run"),
+    ),
+    (
+        r"(?:调用|执行|运行|触发)\s*(?:工具|函数|操作)?\s*[`'\"\u300c]?[a-z][a-z0-9]*_[a-z0-9_]+",
+        _STRONG,
+        "tool_invocation",
+        ("调用", "执行", "运行", "触发"),
+    ),
+    # A chat transcript or tool call forged in the document (fake tool-result JSON).
+    (
+        r"[\"'](?:role)[\"']\s*:\s*[\"'](?:tool|assistant|system|function|developer)[\"']"
+        r"|[\"'](?:tool_calls?|function_call|tool_result)[\"']\s*:",
+        _STRONG,
+        "forged_tool_message",
+        ("role", "tool_call", "function_call", "tool_result"),
+    ),
+    # A hidden HTML comment is invisible to the people who review a document.
+    (
+        r"<!--(?:(?!-->)[\s\S]){0,400}?"
+        r"(?:\b(?:call|invoke|execute|run|trigger|ignore|approve|assistant|ai|model|agent)\b"
+        r"|调用|执行|助手|忽略)",
+        _STRONG,
+        "hidden_instruction",
+        ("<!--",),
+    ),
+    (
+        r"(?:ai|智能)?助手(?:请注意|注意|须知|请)|(?:致|给|写给)(?:ai|人工智能|智能助手|模型)",
+        _STRONG,
+        "addressed_to_ai",
+        ("助手", "致", "给"),
+    ),
+    (
+        r"(?:无需|不需要|不必)(?:再次|再)?(?:审批|审核|人工|确认|批准)",
+        _STRONG,
+        "approval_claim",
+        ("无需", "不需要", "不必"),
+    ),
+    (
+        r"不要(?:告诉|通知|透露给?|提及)(?:用户|客户)",
+        _WEAK,
+        "concealment",
+        ("不要",),
+    ),
+    # Two or more name=value pairs: arguments for a call, not prose.
+    (
+        r"\b[a-z][a-z0-9_]*\s*=\s*[^\s,;|]+(?:\s*[,\uff0c]\s*[a-z][a-z0-9_]*\s*=\s*[^\s,;|]+)+",
+        _WEAK,
+        "argument_payload",
+        ("=",),
     ),
     (
         r"忽略(?:之前|以上|先前|前面|所有)?的?(?:指令|指示|规则|提示)",
@@ -158,6 +218,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return False
 
 
+_BLANKS = re.compile(r"\s+")
 _TEMPLATE_TOKENS = re.compile(r"<\|[a-z_]+\|>|\[/?(?:INST|SYS)\]|<</?SYS>>", re.IGNORECASE)
 
 
@@ -222,16 +283,37 @@ class InjectionKind(Kind):
         self.p = params
         self.signals = _compile_signals(params)
 
-    def score(self, text: str) -> tuple[float, list[str], tuple[int, int] | None]:
+    def score(
+        self, text: str, write_tools: Iterable[str] = ()
+    ) -> tuple[float, list[str], tuple[int, int] | None]:
         """Return the score, the signal labels seen and the first signal's span.
 
         The score is the largest sum of distinct signals found within
         ``_WINDOW`` characters of each other: two weak tells in one sentence
         flag a passage, the same two tells pages apart in a long manual do not.
+        An instruction split across paragraphs is scored once more with its
+        whitespace runs collapsed, and naming one of the session's write tools
+        (``write_tools``) is a weak tell of its own.
         """
+        best = self._score(text, write_tools)
+        collapsed = _BLANKS.sub(" ", text)
+        if best[0] < self.p.threshold and collapsed != text:
+            again = self._score(collapsed, write_tools)
+            if again[0] > best[0]:
+                best = (again[0], again[1], None)  # spans of the collapsed text mean nothing here
+        return best
+
+    def _score(
+        self, text: str, write_tools: Iterable[str]
+    ) -> tuple[float, list[str], tuple[int, int] | None]:
         lowered = text.lower()
         found: list[tuple[int, int, float, str]] = []
-        for pattern, weight, label, anchors in self.signals:
+        signals = list(self.signals)
+        names = sorted({n for n in write_tools if n and n.lower() in lowered})
+        if names:
+            named = r"(?<![A-Za-z0-9_])(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])"
+            signals.append((re.compile(named), _WEAK, "write_tool_named", ()))
+        for pattern, weight, label, anchors in signals:
             if anchors and not any(a in lowered for a in anchors):
                 continue
             for n, m in enumerate(pattern.finditer(text)):
@@ -256,7 +338,7 @@ class InjectionKind(Kind):
 
     def scan_text(self, text: str, ctx: CheckContext) -> list[Hit]:
         """Return a hit when the text scores at or above the threshold."""
-        total, labels, span = self.score(text)
+        total, labels, span = self.score(text, ctx.write_tools)
         if total < self.p.threshold:
             return []
         return [

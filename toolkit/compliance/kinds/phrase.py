@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
+from toolkit.compliance.argpaths import iter_strings
 from toolkit.compliance.kinds._text import PhraseMatcher, compile_pattern
 from toolkit.compliance.kinds.base import CheckContext, Kind, KindParams
 from toolkit.compliance.types import Action, Hit, Stage, ToolCall
@@ -88,14 +89,11 @@ class PhraseKind(Kind):
         return hits
 
     def scan_call(self, call: ToolCall, ctx: CheckContext) -> list[Hit]:
-        """Scan string arguments of the call."""
+        """Scan string arguments of the call at any depth (``arg`` is the string's path)."""
         hits = []
-        for arg, value in call.args.items():
-            if isinstance(value, str):
-                hits += [
-                    Hit(
-                        "phrase", f"argument {arg!r}: forbidden wording", h.span, h.replacement, arg
-                    )
-                    for h in self.scan_text(value, ctx)
-                ]
+        for path, value in iter_strings(dict(call.args)):
+            hits += [
+                Hit("phrase", f"argument {path!r}: forbidden wording", h.span, h.replacement, path)
+                for h in self.scan_text(value, ctx)
+            ]
         return hits

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from toolkit.compliance.argpaths import iter_strings
 from toolkit.compliance.kinds._text import compile_pattern
 from toolkit.compliance.kinds.base import CheckContext, Kind, KindParams
 from toolkit.compliance.masking import MaskStyle, mask_value
@@ -129,16 +130,23 @@ class PiiKind(Kind):
         ]
 
     def scan_call(self, call: ToolCall, ctx: CheckContext) -> list[Hit]:
-        """Scan string arguments (all, or those in ``scan_args``)."""
+        """Scan string arguments at any depth (all, or those under ``scan_args``).
+
+        A hit's ``arg`` is the string's path, e.g. ``note`` or ``items[0].memo``.
+        """
         hits = []
         for arg, value in call.args.items():
             if self.p.scan_args is not None and arg not in self.p.scan_args:
                 continue
-            if isinstance(value, str):
+            for path, text in iter_strings(value, arg):
                 hits += [
                     Hit(
-                        hit.label, f"argument {arg!r}: {hit.detail}", hit.span, hit.replacement, arg
+                        hit.label,
+                        f"argument {path!r}: {hit.detail}",
+                        hit.span,
+                        hit.replacement,
+                        path,
                     )
-                    for hit in self.scan_text(value, ctx)
+                    for hit in self.scan_text(text, ctx)
                 ]
         return hits

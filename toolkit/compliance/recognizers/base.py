@@ -6,7 +6,22 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Match", "Recognizer", "RegexRecognizer"]
+__all__ = ["Match", "Recognizer", "RegexRecognizer", "fold_width"]
+
+# Full-width forms (U+FF01-FF5E) and the ideographic space, mapped one character to one
+# so that offsets found in the folded text are offsets in the original.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x00A0: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+
+
+def fold_width(text: str) -> str:
+    """Return ``text`` with full-width ASCII forms as ASCII, character for character.
+
+    Chinese input methods type full-width digits as easily as ASCII ones; recognizers scan the
+    folded text and report spans that are valid in the original.
+    """
+    # str.translate walks every character; most texts hold no full-width form at all.
+    return text.translate(_FOLD) if _WIDE.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +72,7 @@ class RegexRecognizer(Recognizer):
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield the candidates that pass validation."""
+        text = fold_width(text)
         for m in self._pattern.finditer(text):
             if self._raw_ok is not None and not self._raw_ok(m.group(0)):
                 continue

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from toolkit.compliance.recognizers.base import Match, Recognizer
+from toolkit.compliance.recognizers.base import Match, Recognizer, fold_width
 
 __all__ = ["CnResidentIdRecognizer", "cn_id_check_char", "is_valid_cn_resident_id"]
 
@@ -52,7 +52,8 @@ _PROVINCES = frozenset(
         "83",
     ]
 )
-_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+# Compact, or with blanks between digits ("110101 19900307 123X", "110 101 1990 ...").
+_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d(?: {0,2}\d){16} {0,2}[0-9Xx](?![0-9A-Za-z])", re.ASCII)
 
 
 def cn_id_check_char(first17: str) -> str:
@@ -81,7 +82,8 @@ class CnResidentIdRecognizer(Recognizer):
     entity = "cn_resident_id"
 
     def find(self, text: str) -> Iterator[Match]:
-        """Yield every valid id in ``text``."""
-        for m in _CANDIDATE.finditer(text):
-            if is_valid_cn_resident_id(m.group(0)):
-                yield Match(self.entity, m.start(), m.end(), m.group(0).upper())
+        """Yield every valid id in ``text`` (full-width digits and spaced groups included)."""
+        for m in _CANDIDATE.finditer(fold_width(text)):
+            value = m.group(0).replace(" ", "").upper()
+            if is_valid_cn_resident_id(value):
+                yield Match(self.entity, m.start(), m.end(), value)

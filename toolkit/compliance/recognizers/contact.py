@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.compliance.recognizers.base import Match, Recognizer
+from toolkit.compliance.recognizers.base import Match, Recognizer, fold_width
 
 __all__ = ["EmailRecognizer", "PhoneRecognizer"]
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])"
+    r"(?<![\w.+*-])"  # "*": a partly masked address is not an address
     r"([A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9])?)"
     r"@"
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})"
-    r"(?![\w-]|\.[A-Za-z0-9])"
+    r"(?![\w-]|\.[A-Za-z0-9])",
+    # ASCII word classes: Chinese text runs straight into an address ("邮箱li@x.cn联系").
+    re.ASCII,
 )
 
 # "icon@2x.png" is a file name, not an address: no TLD is a common file extension.
@@ -52,6 +54,7 @@ class EmailRecognizer(Recognizer):
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield every e-mail address in ``text``."""
+        text = fold_width(text)
         if "@" not in text:
             return
         for m in _EMAIL.finditer(text):
@@ -62,17 +65,19 @@ class EmailRecognizer(Recognizer):
 
 
 # International: "+" country code then 7-14 more digits in groups.
-_INTL = re.compile(r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w])")
+_INTL = re.compile(r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w])", re.ASCII)
 # North American Numbering Plan written with separators: (415) 555-2671, 415-555-2671.
 _NANP = re.compile(
-    r"(?<![\w-])(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)[-. ])([2-9]\d\d)[-. ](\d{4})(?![\w-])"
+    r"(?<![\w-])(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)[-. ])([2-9]\d\d)[-. ](\d{4})(?![\w-])",
+    re.ASCII,
 )
 # PRC mobile numbers: 11 digits, 1[3-9]x, optionally grouped 3-4-4.
-_CN_MOBILE = re.compile(r"(?<![\w-])1[3-9]\d(?:[ -]?\d{4}){2}(?![\w-])")
+_CN_MOBILE = re.compile(r"(?<![\w-])1[3-9]\d(?:[ -]?\d{4}){2}(?![\w-])", re.ASCII)
 # Any other number counts only right after an explicit label.
 _LABELLED = re.compile(
     r"(?i)(?:\b(?:tel|phone|mobile|cell|fax)\.?|电话|手机|联系电话)\s*(?:no\.?|number|#)?\s*[:\uff1a]?\s*"
-    r"(\(?\d{2,5}\)?(?:[ .-]?\d{2,5}){1,4})(?![\w])"
+    r"(\(?\d{2,5}\)?(?:[ .-]?\d{2,5}){1,4})(?![\w])",
+    re.ASCII,
 )
 
 
@@ -88,7 +93,7 @@ class PhoneRecognizer(Recognizer):
     def find(self, text: str) -> Iterator[Match]:
         """Yield every phone number in ``text`` (overlaps resolved, first wins)."""
         taken: list[tuple[int, int]] = []
-        for start, end, value in self._candidates(text):
+        for start, end, value in self._candidates(fold_width(text)):
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))

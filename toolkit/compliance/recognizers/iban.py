@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.compliance.recognizers.base import Match, Recognizer
+from toolkit.compliance.recognizers.base import Match, Recognizer, fold_width
 
 __all__ = ["IBAN_LENGTHS", "IbanRecognizer", "iban_mod97", "is_valid_iban"]
 
@@ -25,8 +25,11 @@ IBAN_LENGTHS: dict[str, int] = {
     "YE": 30,
 }  # fmt: skip
 
-# Printed form groups by four with single spaces; electronic form has none.
-_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}(?![A-Za-z0-9])")
+# Printed form groups by four with single spaces; electronic form has none. Either case:
+# people type "fr14 2004 ..." and the check digits tell an IBAN from a word.
+_CANDIDATE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){10,30}(?![A-Za-z0-9])", re.ASCII
+)
 
 
 def iban_mod97(iban: str) -> int:
@@ -56,11 +59,12 @@ class IbanRecognizer(Recognizer):
     entity = "iban"
 
     def find(self, text: str) -> Iterator[Match]:
-        """Yield every valid IBAN in ``text``."""
+        """Yield every valid IBAN in ``text``, in either case, full-width forms included."""
+        text = fold_width(text)
         pos = 0
         while (m := _CANDIDATE.search(text, pos)) is not None:
             pos = m.start() + 2
-            compact = m.group(0).replace(" ", "")
+            compact = m.group(0).replace(" ", "").upper()
             expected = IBAN_LENGTHS.get(compact[:2])
             if expected is None or len(compact) < expected:
                 continue
@@ -70,7 +74,7 @@ class IbanRecognizer(Recognizer):
                 if text[end] != " ":
                     seen += 1
                 end += 1
-            if end < len(text) and text[end].isalnum():
+            if end < len(text) and text[end].isascii() and text[end].isalnum():
                 continue
             value = compact[:expected]
             if is_valid_iban(value):

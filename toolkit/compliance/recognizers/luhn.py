@@ -5,16 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.compliance.recognizers.base import Match, Recognizer
+from toolkit.compliance.recognizers.base import Match, Recognizer, fold_width
 
 __all__ = ["CardPanRecognizer", "card_pan_recognizer", "is_valid_pan", "luhn_valid"]
-
-# Labels that make a digit run an identifier rather than a card number.
-_REJECT_BEFORE = re.compile(
-    r"(?i)(?:\border|\btracking|\binvoice|\breference|\bref|\btxn|\btransaction|\bticket"
-    r"|\bshipment|\bparcel|\bserial|订单号?|单号|流水号|编号)"
-    r"\s*(?:no\.?|number|id|#)?\s*[:#\uff1a]?\s*$"
-)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -62,45 +55,39 @@ def is_valid_pan(digits: str) -> bool:
     )
 
 
-def _glued(text: str, start: int, end: int) -> bool:
-    """Whether a digit span is part of a word, an identifier or a decimal number.
+def _in_decimal(text: str, start: int, end: int) -> bool:
+    """Whether a digit span is the fraction or the integer part of a decimal number.
 
-    sku4111..., ORD-4111... and the decimals of 0.2506614788653... are not card numbers.
+    A tool result's 0.25066147886538653 is a figure, not a card number; dotted card
+    groups (4111.1111.1111.1111) are joined before this check and never get here alone.
     """
-    before = text[start - 1] if start else ""
-    if before.isalpha() or before == "_":
+    if start > 1 and text[start - 1] == "." and text[start - 2].isdigit():
         return True
-    if before == "." and start > 1 and text[start - 2].isdigit():
-        return True
-    if text[end : end + 1] == "." and text[end + 1 : end + 2].isdigit():
-        return True
-    if before == "-" and start > 1 and text[start - 2].isalpha():
-        return True
-    after = text[end] if end < len(text) else ""
-    return after.isalpha() or after == "_"
+    return text[end : end + 1] == "." and text[end + 1 : end + 2].isdigit()
 
 
 class CardPanRecognizer(Recognizer):
-    """Finds PANs written plain or grouped by spaces or dashes.
+    """Finds PANs however they are written, whatever label precedes them.
 
-    A run of digit groups is split at its separators so that a card number next
-    to other numbers ("ref 2031 4111 1111 1111 1111") is still found, while a
-    digit string glued to letters or inside an identifier is not.
+    Fails closed (PCI DSS 3.4.1 does not care what a number is called): a
+    Luhn-valid number in an issuer's range is a card number after "reference" or
+    "order", glued to letters or Chinese characters, grouped by spaces, double
+    spaces, dashes, dots or a mix, or typed with full-width digits. A run of digit
+    groups is split at its separators, so that a card number next to other numbers
+    ("ref 2031 4111 1111 1111 1111") is still found. Only the digits of a decimal
+    number are left alone.
     """
 
     entity = "card_pan"
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield every valid PAN in ``text``."""
+        text = fold_width(text)
         for run in _RUN.finditer(text):
             start, end = run.span()
             if end - start < 13:  # fewer than 13 characters cannot hold 13 digits
                 continue
-            for match in self._split(text, start, end):
-                if _glued(text, match.start, match.end):
-                    continue
-                if not _REJECT_BEFORE.search(text, max(0, match.start - 40), match.start):
-                    yield match
+            yield from self._split(text, start, end)
 
     @staticmethod
     def _split(text: str, start: int, end: int) -> Iterator[Match]:
@@ -108,17 +95,19 @@ class CardPanRecognizer(Recognizer):
         i = 0
         while i < len(groups):
             found = None
-            for j in range(len(groups) - 1, i - 1, -1):
-                g_start, g_end = groups[i][0], groups[j][1]
-                raw = text[g_start:g_end]
-                digits = raw.replace(" ", "").replace("-", "")
-                if (
-                    13 <= len(digits) <= 19
-                    and not (" " in raw and "-" in raw)
-                    and is_valid_pan(digits)
-                ):
-                    found = (j, Match("card_pan", g_start, g_end, digits))
+            digits, dots = "", 0
+            for j in range(i, len(groups)):
+                if j > i:
+                    dots += text.count(".", groups[j - 1][1], groups[j][0])
+                digits += text[groups[j][0] : groups[j][1]]
+                if len(digits) > 19:
                     break
+                g_start, g_end = groups[i][0], groups[j][1]
+                # One dot between two groups is a decimal point, never a card separator.
+                if len(digits) < 13 or dots == 1 or _in_decimal(text, g_start, g_end):
+                    continue
+                if is_valid_pan(digits):
+                    found = (j, Match("card_pan", g_start, g_end, digits))  # the longest wins
             if found is None:
                 i += 1
                 continue
@@ -126,7 +115,8 @@ class CardPanRecognizer(Recognizer):
             i = found[0] + 1
 
 
-_RUN = re.compile(r"\d+(?:[ -]\d+)*")
+# Digit groups joined by up to two blanks, a dash or a dot (optionally spaced).
+_RUN = re.compile(r"\d+(?:(?:[ \t]{1,2}|[ ]?[-.][ ]?)\d+)*")
 _DIGITS = re.compile(r"\d+")
 
 

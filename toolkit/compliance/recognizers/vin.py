@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.compliance.recognizers.base import Match, Recognizer
+from toolkit.compliance.recognizers.base import Match, Recognizer, fold_width
 
 __all__ = ["VinRecognizer", "is_valid_vin", "vin_check_digit"]
 
@@ -50,6 +50,6 @@ class VinRecognizer(Recognizer):
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield every valid VIN in ``text``."""
-        for m in _CANDIDATE.finditer(text):
+        for m in _CANDIDATE.finditer(fold_width(text)):
             if is_valid_vin(m.group(0)):
                 yield Match(self.entity, m.start(), m.end(), m.group(0))
