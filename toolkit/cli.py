@@ -463,6 +463,7 @@ def tokens_usage(
         "completion_tokens",
         "cache_hit_rate",
         "cost",
+        "unknown_usage",
     ]
     for column in columns:
         table.add_column(column)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from toolkit.errors import ApiKeyMissingError, PayloadError
+from toolkit.tokens.limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = ["DIALECTS", "LOCAL_BASE_URL", "Dialect", "Endpoint"]
 
@@ -41,6 +42,10 @@ class Endpoint(BaseModel):
             is read from there and sent only in the ``Authorization`` header.
         weight: Relative share of affinity keys in rendezvous routing.
         api_key: A key given directly (LangChain's ``api_key=``); prefer ``api_key_env``.
+        max_response_bytes: Largest answer (decoded bytes) accepted from this endpoint;
+            a longer one raises `ResponseTooLargeError`.
+        deadline: Seconds one request to this endpoint may take from send to the last
+            byte of its answer (None: no deadline); past it, `DeadlineExceededError`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -51,6 +56,8 @@ class Endpoint(BaseModel):
     api_key_env: str | None = None
     weight: float = Field(default=1.0, gt=0)
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, gt=0)
+    deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)
 
     @field_validator("url")
     @classmethod
