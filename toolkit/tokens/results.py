@@ -32,6 +32,17 @@ def replace_lone_surrogates(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+def _clean(value: Any) -> Any:
+    """Parsed JSON with lone surrogates (from ``\\ud800`` escapes) replaced in every string."""
+    if isinstance(value, str):
+        return replace_lone_surrogates(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
 class ToolCall(BaseModel):
     """A tool call the model asked for.
 
@@ -69,7 +80,7 @@ class ToolCall(BaseModel):
             return cls(
                 id=call_id, name=name, arguments={}, raw_arguments=raw, error="not a JSON object"
             )
-        return cls(id=call_id, name=name, arguments=parsed, raw_arguments=raw)
+        return cls(id=call_id, name=name, arguments=_clean(parsed), raw_arguments=raw)
 
     def to_message_dict(self) -> dict[str, Any]:
         """The OpenAI ``tool_calls`` entry for the assistant message in the history."""
