@@ -176,7 +176,9 @@ def cache_analyze(
     import json
 
     from toolkit.engine.analyze import analyze_trace, read_trace
+    from toolkit.evals.artifacts import check_member
 
+    check_member(trace)  # a trace torn by an interrupted run is refused, not replayed
     report = analyze_trace(
         read_trace(trace),
         workers=workers,

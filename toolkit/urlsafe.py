@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["is_secret_param", "redact_url"]
+__all__ = ["is_secret_param", "redact_url", "secret_values"]
 
 REDACTED = "***"
 
@@ -25,6 +25,20 @@ _SECRET_NAME = re.compile(
 def is_secret_param(name: str) -> bool:
     """Whether a query parameter of this name carries a credential."""
     return bool(_SECRET_NAME.search(name.strip()))
+
+
+def secret_values(url: str) -> list[str]:
+    """The credentials a URL carries (user-info password, secret query values), to scrub
+    from any text that might echo the URL (an HTTP library's error message)."""
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return []
+    found = [value for name, value in pairs if value and is_secret_param(name)]
+    if parts.password:
+        found.append(parts.password)
+    return found
 
 
 def redact_url(url: str) -> str:

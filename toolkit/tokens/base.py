@@ -45,7 +45,7 @@ from toolkit.tokens.response_cache import ResponseCache, response_cache_key
 from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
 from toolkit.tokens.usage import Usage
-from toolkit.urlsafe import redact_url
+from toolkit.urlsafe import redact_url, secret_values
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "ClientOptions", "Prepared", "RetryAttempt"]
 
@@ -127,7 +127,9 @@ class BaseTokenClient:
         self._transport = transport
         # Keys are resolved once, held privately, and only ever put in Authorization.
         self._keys = [endpoint.resolve_api_key() for endpoint in self.endpoints]
-        self._secrets = [key for key in self._keys if key]
+        self._secrets = [key for key in self._keys if key] + [
+            value for endpoint in self.endpoints for value in secret_values(endpoint.url)
+        ]
         self.ledger = Ledger(ledger_path)
         self.response_cache = None if cache_path is None else ResponseCache(cache_path)
         self._budget = None if budget is None else BudgetGuard(budget, self.ledger)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from toolkit.errors import ApiKeyMissingError, PayloadError
 from toolkit.tokens.limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
+from toolkit.urlsafe import redact_url, secret_values
 
 __all__ = ["DIALECTS", "LOCAL_BASE_URL", "Dialect", "Endpoint"]
 
@@ -69,7 +70,7 @@ class Endpoint(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(
                 f"url must be 'local' or an http(s) base URL like http://host:8000/v1, "
-                f"got {_strip_credentials(value)!r}"
+                f"got {redact_url(value)!r}"
             )
         return value.rstrip("/")
 
@@ -115,13 +116,6 @@ class Endpoint(BaseModel):
         if not key:
             raise ApiKeyMissingError(env_var=self.api_key_env, endpoint=self.label)
         return key
-
-
-def _strip_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        return url.replace(f"{parts.netloc.split('@')[0]}@", "***@")
-    return url
 
 
 def coerce_endpoints(endpoints: object) -> tuple[Endpoint, ...]:

@@ -411,6 +411,7 @@ def _metadata(result: TokenResult) -> dict[str, Any]:
         "endpoint": result.endpoint,
         "from_response_cache": result.from_response_cache,
         "cost": result.cost,
+        "usage_known": result.usage.known,
         "latency": result.latency,
         "affinity_key": result.affinity_key,
     }
