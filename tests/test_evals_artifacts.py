@@ -83,7 +83,9 @@ def test_an_unreadable_manifest_is_a_clean_error(tmp_path: Path) -> None:
 
 def test_query_string_credentials_never_reach_the_reports(tmp_path: Path) -> None:
     secret = "k3y-SECRET-0042"
-    url = f"https://res.openai.azure.com/openai/deployments/d?api-version=2024-06-01&api-key={secret}"
+    url = (
+        f"https://res.openai.azure.com/openai/deployments/d?api-version=2024-06-01&api-key={secret}"
+    )
     paths = write_reports(report_with(1, endpoint=url, model="gpt"), tmp_path)
     for path in paths.values():
         text = path.read_text(encoding="utf-8")

@@ -101,9 +101,7 @@ def test_a_declared_length_past_the_cap_is_refused_before_reading() -> None:
     drip = Drip(b"x" * 1024)
     endpoint = Endpoint(url="http://h/v1", model="m", max_response_bytes=10_000)
     client = client_for(
-        lambda request: httpx.Response(
-            200, headers={"Content-Length": "300000000"}, stream=drip
-        ),
+        lambda request: httpx.Response(200, headers={"Content-Length": "300000000"}, stream=drip),
         endpoint=endpoint,
     )
     with pytest.raises(ResponseTooLargeError):
@@ -416,3 +414,47 @@ def test_every_answer_changing_field_is_in_the_key(tmp_path: Path, change: dict[
     client.chat(MESSAGES, temperature=0)
     client.chat(MESSAGES, temperature=0, **change)
     assert len(sent) == 2
+
+
+# -- credentials in an endpoint's query string -------------------------------------------------
+
+
+def test_a_query_string_key_never_reaches_errors_logs_or_the_ledger(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "azure-SECRET-7781"
+    url = (
+        f"https://res.openai.azure.com/openai/deployments/d?api-version=2024-06-01&api-key={secret}"
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["api-key"] == secret  # still sent where the server wants it
+        assert request.url.path == "/openai/deployments/d/chat/completions"
+        raise httpx.ConnectError(f"cannot reach {request.url}")
+
+    client = client_for(handler, endpoint=Endpoint(url=url, model="gpt"))
+    with caplog.at_level("DEBUG", logger="toolkit.tokens"), pytest.raises(Exception) as info:
+        client.chat(MESSAGES)
+    assert secret not in str(info.value)
+    assert secret not in caplog.text
+    assert all(secret not in row.endpoint for row in client.ledger.rows())
+    with pytest.raises(ValueError) as invalid:
+        Endpoint(url=f"ftp://h/v1?api-key={secret}", model="m")
+    assert secret not in str(invalid.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://h/v1?api-key=S3CR3T&api-version=1", "https://h/v1?api-key=***&api-version=1"),
+        ("https://h/v1?key=S3CR3T", "https://h/v1?key=***"),
+        ("https://h/v1?access_token=S3CR3T&sig=S3CR3T", "https://h/v1?access_token=***&sig=***"),
+        ("https://user:S3CR3T@h/v1", "https://***@h/v1"),
+        ("https://h/v1?monkey=banana", "https://h/v1?monkey=banana"),
+        ("local", "local"),
+    ],
+)
+def test_redact_url(url: str, shown: str) -> None:
+    from toolkit.urlsafe import redact_url
+
+    assert redact_url(url) == shown

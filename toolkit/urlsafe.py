@@ -28,8 +28,10 @@ def is_secret_param(name: str) -> bool:
 
 
 def secret_values(url: str) -> list[str]:
-    """The credentials a URL carries (user-info password, secret query values), to scrub
-    from any text that might echo the URL (an HTTP library's error message)."""
+    """The credentials a URL carries: its user-info password and secret query values.
+
+    The client scrubs them from any text that might echo the URL (an HTTP error message).
+    """
     try:
         parts = urlsplit(url)
         pairs = parse_qsl(parts.query, keep_blank_values=True)

@@ -1,4 +1,4 @@
-"""An evaluation run's files written as one set, with a manifest that lets readers refuse a torn set.
+"""An evaluation run's files written as one set, with a manifest so readers refuse a torn set.
 
 Each file is written whole to a staging folder beside its destination and
 fsynced. Then ``manifest.json`` (each file's size, line count and SHA-256) is

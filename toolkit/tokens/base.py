@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypedDict
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -247,7 +248,9 @@ class BaseTokenClient:
 
     def _cache_key(self, encoded: bytes, endpoint: Endpoint) -> str:
         identity = f"{redact_url(endpoint.url)} {endpoint.dialect}"
-        return response_cache_key(encoded, model=endpoint.model, tenant=self.tenant, endpoint=identity)
+        return response_cache_key(
+            encoded, model=endpoint.model, tenant=self.tenant, endpoint=identity
+        )
 
     def _rendezvous_first(self, key: str) -> int:
         from toolkit.tokens.routing import rendezvous_order
@@ -280,7 +283,7 @@ class BaseTokenClient:
         if key:
             headers["Authorization"] = f"Bearer {key}"
         content = join_fragments(encode_fragments(body, prepared.fragments, prepared.core))
-        return f"{endpoint.base_url}/chat/completions", headers, content
+        return _chat_url(endpoint.base_url), headers, content
 
     # -- budget ---------------------------------------------------------------------------
 
@@ -530,3 +533,10 @@ class BaseTokenClient:
         logger.info(
             "retrying after %s on %s (next wait %.3fs)", reason, self.endpoints[index].label, delay
         )
+
+
+def _chat_url(base_url: str) -> str:
+    """``base_url`` + ``/chat/completions``, keeping a query string (``?api-version=...``) last."""
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/") + "/chat/completions"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))

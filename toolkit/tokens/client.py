@@ -148,7 +148,11 @@ class TokenClient(BaseTokenClient):
         try:
             try:
                 with http.stream(
-                    "POST", url, headers=headers, content=content, timeout=limits.timeout(self.timeout)
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
                 ) as response:
                     limits.check_declared(response.headers)
                     body = read_capped(response.iter_bytes(), limits)
@@ -234,7 +238,11 @@ class TokenClient(BaseTokenClient):
         try:
             try:
                 with http.stream(
-                    "POST", url, headers=headers, content=content, timeout=limits.timeout(self.timeout)
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
                 ) as response:
                     limits.check_declared(response.headers)
                     if response.status_code >= 300:
@@ -366,7 +374,11 @@ class AsyncTokenClient(BaseTokenClient):
         try:
             try:
                 async with http.stream(
-                    "POST", url, headers=headers, content=content, timeout=limits.timeout(self.timeout)
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
                 ) as response:
                     limits.check_declared(response.headers)
                     body = await aread_capped(response.aiter_bytes(), limits)
@@ -448,7 +460,11 @@ class AsyncTokenClient(BaseTokenClient):
         try:
             try:
                 async with http.stream(
-                    "POST", url, headers=headers, content=content, timeout=limits.timeout(self.timeout)
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
                 ) as response:
                     limits.check_declared(response.headers)
                     if response.status_code >= 300:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from toolkit.errors import ApiKeyMissingError, PayloadError
 from toolkit.tokens.limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
-from toolkit.urlsafe import redact_url, secret_values
+from toolkit.urlsafe import redact_url
 
 __all__ = ["DIALECTS", "LOCAL_BASE_URL", "Dialect", "Endpoint"]
 

@@ -82,8 +82,10 @@ class LedgerRow:
 
 @dataclass(frozen=True)
 class Totals:
-    """Sums over a group of ledger rows (``unknown_usage``: calls whose tokens were not
-    reported, so the token sums are a lower bound)."""
+    """Sums over a group of ledger rows.
+
+    ``unknown_usage`` counts calls whose tokens were not reported: the sums are a floor.
+    """
 
     calls: int = 0
     errors: int = 0

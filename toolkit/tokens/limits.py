@@ -20,8 +20,8 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "AnswerLimits",
-    "aread_capped",
     "aiter_capped_lines",
+    "aread_capped",
     "iter_capped_lines",
     "read_capped",
 ]
@@ -133,8 +133,11 @@ async def aread_capped(chunks: AsyncIterable[bytes], limits: AnswerLimits) -> by
 
 
 class _Lines:
-    """Split a byte stream into text lines (SSE is UTF-8; a newline byte never sits inside
-    a multi-byte character, so splitting before decoding is safe)."""
+    """Split a byte stream into text lines.
+
+    SSE is UTF-8, where a newline byte never sits inside a multi-byte character, so
+    splitting before decoding is safe.
+    """
 
     def __init__(self, limits: AnswerLimits) -> None:
         self._limits = limits
@@ -174,7 +177,9 @@ def iter_capped_lines(chunks: Iterable[bytes], limits: AnswerLimits) -> Iterator
     yield from splitter.rest()
 
 
-async def aiter_capped_lines(chunks: AsyncIterable[bytes], limits: AnswerLimits) -> AsyncIterator[str]:
+async def aiter_capped_lines(
+    chunks: AsyncIterable[bytes], limits: AnswerLimits
+) -> AsyncIterator[str]:
     """Lines of a streamed body, under ``limits`` (async)."""
     splitter = _Lines(limits)
     async for chunk in chunks:

@@ -28,12 +28,12 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def replace_lone_surrogates(text: str) -> str:
-    """``text`` with every unpaired UTF-16 surrogate replaced by U+FFFD, as a UTF-8 decoder would."""
+    """``text`` with each unpaired UTF-16 surrogate replaced by U+FFFD (as UTF-8 decoders do)."""
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _clean(value: Any) -> Any:
-    """Parsed JSON with lone surrogates (from ``\\ud800`` escapes) replaced in every string."""
+    """Parsed JSON with lone surrogates (from JSON escapes of a lone half) replaced in strings."""
     if isinstance(value, str):
         return replace_lone_surrogates(value)
     if isinstance(value, dict):
@@ -209,4 +209,9 @@ def parse_completion(body: Any, *, endpoint: str) -> tuple[str, list[ToolCall], 
     finish = choice.get("finish_reason")
     if isinstance(finish, str):
         finish = replace_lone_surrogates(finish)
-    return content, calls, None if finish is None else str(finish), normalize_usage(body, endpoint=endpoint)
+    return (
+        content,
+        calls,
+        None if finish is None else str(finish),
+        normalize_usage(body, endpoint=endpoint),
+    )

@@ -130,7 +130,9 @@ def normalize_usage(response: Mapping[str, Any] | None, *, endpoint: str = "(unk
         return Usage(known=False)
     _count = _Counter(endpoint)
 
-    completion = _count(usage.get("completion_tokens", usage.get("output_tokens")), "completion_tokens")
+    completion = _count(
+        usage.get("completion_tokens", usage.get("output_tokens")), "completion_tokens"
+    )
     cache_read = _count(usage.get("cache_read_input_tokens"), "cache_read_input_tokens")
     cache_write = _count(usage.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
 
@@ -150,7 +152,9 @@ def normalize_usage(response: Mapping[str, Any] | None, *, endpoint: str = "(unk
     elif "prompt_cache_miss_tokens" in usage:
         prompt = _count(usage.get("prompt_cache_miss_tokens"), "prompt_cache_miss_tokens") + cached
     elif timings:
-        prompt = _count(timings.get("prompt_n"), "prompt_n") + _count(timings.get("cache_n"), "cache_n")
+        prompt = _count(timings.get("prompt_n"), "prompt_n") + _count(
+            timings.get("cache_n"), "cache_n"
+        )
     else:
         prompt = 0
     if not completion and timings:
