@@ -340,3 +340,28 @@ def test_a_repeat_from_the_response_cache_is_free_and_sends_nothing(project: Pro
     assert again.answer == original.answer and original.trace
     assert again.trace == [] and again.usage.prompt_tokens == 0
     assert again.usage.unknown_usage_calls == 0
+
+
+def test_calls_without_usage_are_counted_as_unknown(project: Project) -> None:
+    import httpx
+
+    def no_usage(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "Hello there."},
+                        "finish_reason": "stop",
+                    }
+                ]
+            },
+        )
+
+    session = Session(project, transport=httpx.MockTransport(no_usage), response_cache=False)
+    try:
+        result = session.ask("Hello, who are you?")
+    finally:
+        session.close()
+    assert result.usage.calls == 1 and result.usage.unknown_usage_calls == 1

@@ -91,3 +91,25 @@ def test_query_string_credentials_never_reach_the_reports(tmp_path: Path) -> Non
         text = path.read_text(encoding="utf-8")
         assert secret not in text, path.name
     assert "api-version=2024-06-01" in paths["json"].read_text(encoding="utf-8")
+
+
+def test_calls_with_unknown_usage_are_counted_in_every_report(tmp_path: Path) -> None:
+    from toolkit.evals import run_suite
+    from toolkit.evals._result import AgentResult
+    from toolkit.evals.testing import write_project
+
+    project = write_project(
+        tmp_path / "p", cases="cases:\n  - id: hi\n    request: say hi\n    expect: {}\n"
+    )
+
+    def ask(case: Any) -> AgentResult:
+        return AgentResult.model_validate(
+            {"answer": "hi", "usage": {"calls": 3, "unknown_usage_calls": 2}}
+        )
+
+    report = run_suite(project, ask=ask)
+    assert report.aggregates.unknown_usage_calls == 2
+    paths = write_reports(report, tmp_path / "out")
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["aggregates"]["unknown_usage_calls"] == 2
+    assert "Calls with unknown usage</th><td>2" in paths["html"].read_text(encoding="utf-8")
