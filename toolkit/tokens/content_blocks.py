@@ -49,7 +49,10 @@ def split_tool_uses(content: Any) -> tuple[Any, list[dict[str, Any]]]:
                 {
                     "id": str(block.get("id") or f"call_{len(calls)}"),
                     "type": "function",
-                    "function": {"name": str(block.get("name", "")), "arguments": _arguments(block)},
+                    "function": {
+                        "name": str(block.get("name", "")),
+                        "arguments": _arguments(block),
+                    },
                 }
             )
         else:
