@@ -113,3 +113,16 @@ def test_calls_with_unknown_usage_are_counted_in_every_report(tmp_path: Path) ->
     data = json.loads(paths["json"].read_text(encoding="utf-8"))
     assert data["aggregates"]["unknown_usage_calls"] == 2
     assert "Calls with unknown usage</th><td>2" in paths["html"].read_text(encoding="utf-8")
+
+
+def test_a_killed_writers_staging_folder_is_cleared_later(tmp_path: Path) -> None:
+    import os
+
+    left = tmp_path / ".writing-abandoned"
+    left.mkdir()
+    (left / "trace.jsonl").write_text("{}\n", encoding="utf-8")
+    os.utime(left, (1, 1))
+    fresh = tmp_path / ".writing-busy"  # another writer, still at work
+    fresh.mkdir()
+    write_reports(report_with(1), tmp_path)
+    assert not left.exists() and fresh.exists()

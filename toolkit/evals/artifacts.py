@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,17 @@ __all__ = ["MANIFEST", "check_member", "write_atomic", "write_set"]
 
 MANIFEST = "manifest.json"
 _FORMAT = 1
+_STAGING = ".writing-"
+# A staging folder this old was left by a killed writer, not one still writing.
+_STALE_S = 3600.0
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    now = time.time()
+    for leftover in folder.glob(f"{_STAGING}*"):
+        with contextlib.suppress(OSError):
+            if leftover.is_dir() and now - leftover.stat().st_mtime > _STALE_S:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _describe(data: bytes) -> dict[str, Any]:
@@ -76,7 +88,8 @@ def write_set(files: Mapping[str, bytes], folder: Path) -> dict[str, Path]:
         File name -> the path written.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder))
+    _remove_stale_staging(folder)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=folder))
     try:
         for name, data in files.items():
             _write_synced(staging / name, data)
