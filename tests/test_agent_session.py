@@ -289,3 +289,79 @@ def test_a_role_the_pack_does_not_declare_is_refused(project: Project) -> None:
 
     with pytest.raises(UsageError, match=r"'auditor' is not one of this project's roles"):
         Session(project, role="auditor")
+
+
+def _open_descriptors(path: Path) -> int:
+    fds = Path("/proc/self/fd")
+    count = 0
+    for fd in fds.iterdir():
+        try:
+            count += str(fd.readlink()).startswith(str(path))
+        except OSError:
+            continue
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_close_releases_the_ledger_and_the_response_cache(
+    project_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    # A copy nobody else opened: SQLite keeps a closed connection's descriptors while
+    # another connection of the process still holds the same file.
+    copy = Path(shutil.copytree(project_dir, tmp_path / "copy"))
+    project = load_project(copy)
+    project.store = FakeStore([POLICY, FAQ])  # type: ignore[assignment]
+    ledger = copy / ".toolkit"
+    before = _open_descriptors(ledger)
+    sessions = [Session(project) for _ in range(5)]
+    for session in sessions:
+        session.ask("A loan is 45 days past due. Which IFRS 9 stage?")
+    assert _open_descriptors(ledger) > before
+    for session in sessions:
+        session.close()
+    assert _open_descriptors(ledger) == before
+    sessions[0].close()  # closing twice is harmless
+
+
+def test_a_repeat_from_the_response_cache_is_free_and_sends_nothing(project: Project) -> None:
+    question = "What is the monthly payment on a 150,000 loan at 5% over 20 years?"
+    first = Session(project)
+    try:
+        original = first.ask(question)
+    finally:
+        first.close()
+    second = Session(project)
+    try:
+        again = second.ask(question)
+    finally:
+        second.close()
+    assert again.answer == original.answer and original.trace
+    assert again.trace == [] and again.usage.prompt_tokens == 0
+    assert again.usage.unknown_usage_calls == 0
+
+
+def test_calls_without_usage_are_counted_as_unknown(project: Project) -> None:
+    import httpx
+
+    def no_usage(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "Hello there."},
+                        "finish_reason": "stop",
+                    }
+                ]
+            },
+        )
+
+    session = Session(project, transport=httpx.MockTransport(no_usage), response_cache=False)
+    try:
+        result = session.ask("Hello, who are you?")
+    finally:
+        session.close()
+    assert result.usage.calls == 1 and result.usage.unknown_usage_calls == 1

@@ -126,3 +126,16 @@ def test_a_repeated_key_is_refused_with_its_line(project: Path, tmp_path: Path) 
     assert info.value.key == "retrieval.top_k"
     line = (target / "toolkit.yaml").read_text(encoding="utf-8").splitlines().index("  top_k: 8")
     assert info.value.line == line + 1
+
+
+def test_endpoint_limits_are_optional_and_positive() -> None:
+    from pydantic import ValidationError
+
+    from toolkit.config import EndpointConfig
+
+    assert EndpointConfig(model="m").deadline is None
+    limited = EndpointConfig(model="m", max_response_bytes=1_000_000, deadline=30)
+    assert (limited.max_response_bytes, limited.deadline) == (1_000_000, 30)
+    for bad in ({"deadline": 0}, {"max_response_bytes": -1}):
+        with pytest.raises(ValidationError):
+            EndpointConfig(model="m", **bad)

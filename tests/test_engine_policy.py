@@ -269,6 +269,46 @@ def test_tool_choice_none_and_forced() -> None:
     assert forced.tool_calls == (("ifrs9_stage", {"dpd": 45}),)
 
 
+@pytest.mark.parametrize(
+    "choice", ["required", {"type": "function", "function": {"name": "loan_amortization"}}]
+)
+def test_a_forced_call_is_made_even_when_the_text_lacks_its_data(choice: Any) -> None:
+    """tool_choice leaves no room to ask: the call carries what the text gives, nothing made up."""
+    decision = ask("What is the monthly payment on my loan at 6%?", tool_choice=choice)
+    ((name, arguments),) = decision.tool_calls
+    assert name == "loan_amortization"
+    assert arguments == {"annual_rate": 0.06}
+    hello = ask("Hello!", tool_choice=choice)
+    assert len(hello.tool_calls) == 1 and hello.tool_calls[0][1] == {}
+
+
+def test_a_clause_standing_in_as_free_text_is_not_a_second_request() -> None:
+    free = {
+        "type": "function",
+        "function": {
+            "name": "current_conditions",
+            "description": "Get the weather at a location.",
+            "parameters": {
+                "type": "object",
+                "properties": {"location": {"type": "string"}},
+                "required": ["location"],
+            },
+        },
+    }
+    decision = decide(
+        parse_request(
+            {
+                "model": "m",
+                "messages": [
+                    {"role": "user", "content": "What is the weather in San Francisco, CA?"}
+                ],
+                "tools": [free],
+            }
+        )
+    )
+    assert len(decision.tool_calls) == 1
+
+
 def conversation_with_result(context: dict[str, Any] | None) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": "Bank assistant."},

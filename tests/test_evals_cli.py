@@ -77,6 +77,7 @@ def test_eval_passes_writes_reports_and_prints_summary(
         "junit.xml",
         "report.html",
         "trace.jsonl",
+        "manifest.json",
     }
     assert len((reports / "trace.jsonl").read_text(encoding="utf-8").splitlines()) == 2
     assert [s["role"] for s in sessions] == ["customer_service"] * 2

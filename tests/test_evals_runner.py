@@ -309,3 +309,22 @@ def test_write_tools_come_from_the_loaded_project(tmp_path: Path) -> None:
     assert report.case("a").runs[0].violations[0].evidence == "close_account()"
     plain = run_suite(root, ask=ask, cache_bound=lambda b: None)
     assert plain.aggregates.violations == 0  # without the loaded tools, writes are unknown
+
+
+def test_a_run_answered_wholly_from_the_response_cache_passes_the_cache_gate(
+    tmp_path: Path,
+) -> None:
+    """A second `toolkit eval --response-cache` sends nothing: nothing cacheable, not a failure."""
+    from toolkit.config import Thresholds
+    from toolkit.evals import check_thresholds
+    from toolkit.tokens import ideal_cache_bound
+
+    project = write_project(tmp_path, cases=CASES)
+
+    def cached(case: Any) -> AgentResult:
+        # What a response-cache hit returns: the answer, zero tokens, no request sent.
+        return AgentResult.model_validate({"answer": case.request.removeprefix("say ")})
+
+    report = run_suite(project, ask=cached, cache_bound=ideal_cache_bound)
+    assert report.aggregates.ideal_hit_tokens == 0
+    assert check_thresholds(report, Thresholds(pass_rate=0, min_cache_efficiency=0.95)) == []

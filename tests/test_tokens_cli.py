@@ -43,6 +43,7 @@ def test_report_rows(ledger_file: Path) -> None:
         "completion_tokens": 10,
         "cache_hit_rate": 0.7,
         "cost": 0.02,
+        "unknown_usage": 0,
     }
 
 

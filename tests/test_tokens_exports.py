@@ -10,6 +10,7 @@ EXPECTED = {
     "BudgetExceededError",
     "ChatResult",
     "CircuitBreaker",
+    "DeadlineExceededError",
     "Endpoint",
     "EndpointTransport",
     "EndpointUnavailableError",
@@ -23,6 +24,7 @@ EXPECTED = {
     "ResponseCache",
     "ResponseCacheWarning",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "Router",
     "StreamEvent",
@@ -74,6 +76,9 @@ def test_errors_share_roots_and_builtins() -> None:
         (t.ResponseFormatError, ValueError),
         (t.EndpointUnavailableError, ConnectionError),
         (t.RateLimitedError, t.EndpointUnavailableError),
+        (t.ResponseTooLargeError, t.ResponseFormatError),
+        (t.DeadlineExceededError, t.EndpointUnavailableError),
+        (t.DeadlineExceededError, TimeoutError),
     ]:
         assert issubclass(cls, t.TokenServiceError)
         assert issubclass(cls, ToolkitError)

@@ -1,7 +1,9 @@
+import re
 from typing import Any
 
 import pytest
 
+from toolkit.errors import ResponseFormatError
 from toolkit.tokens import Usage, normalize_usage
 
 
@@ -102,21 +104,40 @@ def test_dialects(body: dict[str, Any], expected: Usage) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        None,
-        {},
-        {"usage": None},
-        {"usage": "lots"},
         {"usage": {"prompt_tokens": "many"}},
         {"usage": {"prompt_tokens": -5, "completion_tokens": True}},
         {"usage": {"prompt_tokens_details": None}},
-        {"timings": []},
-        [],
-        "x",
         {"usage": {"prompt_tokens": float("nan")}},
     ],
 )
-def test_missing_or_garbage_fields_are_zero(body: Any) -> None:
+def test_garbage_fields_are_zero(body: Any) -> None:
     assert normalize_usage(body) == Usage()
+
+
+@pytest.mark.parametrize(
+    "body", [None, {}, {"usage": None}, {"usage": "lots"}, {"timings": []}, [], "x"]
+)
+def test_missing_usage_is_unknown_not_free(body: Any) -> None:
+    usage = normalize_usage(body)
+    assert usage == Usage(known=False)
+    assert not usage.known and usage.total_tokens == 0
+    assert not (usage + Usage(prompt_tokens=5)).known
+
+
+@pytest.mark.parametrize(
+    ("usage", "shown"),
+    [
+        ({"prompt_tokens": float("inf")}, "inf"),
+        ({"prompt_tokens": 10**20}, "100000000000000000000"),
+        ({"completion_tokens": 1e20}, "1e+20"),
+        ({"prompt_tokens_details": {"cached_tokens": 10**400}}, "401-digit"),
+        ({"input_tokens": "9" * 30}, "9" * 30),
+    ],
+)
+def test_impossible_counts_are_typed_errors(usage: dict[str, Any], shown: str) -> None:
+    with pytest.raises(ResponseFormatError, match=re.escape(shown)) as info:
+        normalize_usage({"usage": usage}, endpoint="m@h")
+    assert "m@h" in str(info.value)
 
 
 def test_cached_never_exceeds_prompt() -> None:

@@ -176,7 +176,9 @@ def cache_analyze(
     import json
 
     from toolkit.engine.analyze import analyze_trace, read_trace
+    from toolkit.evals.artifacts import check_member
 
+    check_member(trace)  # a trace torn by an interrupted run is refused, not replayed
     report = analyze_trace(
         read_trace(trace),
         workers=workers,
@@ -472,6 +474,7 @@ def tokens_usage(
         "completion_tokens",
         "cache_hit_rate",
         "cost",
+        "unknown_usage",
     ]
     for column in columns:
         table.add_column(column)

@@ -93,6 +93,9 @@ class EndpointConfig(_Strict):
     dialect: Dialect = "openai"
     api_key_env: str | None = None
     weight: float = Field(default=1.0, gt=0)
+    # Limits on one answer (toolkit.tokens.limits): None keeps the client's defaults.
+    max_response_bytes: int | None = Field(default=None, gt=0)
+    deadline: float | None = Field(default=None, gt=0)
 
     @field_validator("url")
     @classmethod

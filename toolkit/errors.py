@@ -23,8 +23,10 @@ subclass the matching builtin, so callers can catch them either way::
     │   ├── BudgetExceededError(RuntimeError)     a daily budget would be exceeded; not sent
     │   ├── RequestRejectedError(ValueError)      a 4xx that is the caller's fault; never retried
     │   ├── ResponseFormatError(ValueError)       malformed JSON, truncated stream, missing fields
+    │   │   └── ResponseTooLargeError             the body passed the endpoint's max_response_bytes
     │   └── EndpointUnavailableError(ConnectionError) no endpoint could serve the request
-    │       └── RateLimitedError                  429 with a Retry-After longer than allowed
+    │       ├── RateLimitedError                  429 with a Retry-After longer than allowed
+    │       └── DeadlineExceededError(TimeoutError) the endpoint's overall deadline passed
     ├── EngineRequestError(ValueError)     a chat-completions request the embedded engine rejects
     ├── TokenizerUnavailableError(LookupError) unknown tokenizer or vocabulary not installed
     ├── TraceError(ValueError)             a recorded request trace (JSONL) is unreadable
@@ -51,6 +53,7 @@ __all__ = [
     "AuditVerifyError",
     "BudgetExceededError",
     "ConfigError",
+    "DeadlineExceededError",
     "EmbedderMismatchError",
     "EmbeddingModelMissingError",
     "EmbeddingServiceError",
@@ -67,6 +70,7 @@ __all__ = [
     "ReportError",
     "RequestRejectedError",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "RulePackError",
     "ServerStartError",
     "StoreUnavailableError",
@@ -289,6 +293,34 @@ class RateLimitedError(EndpointUnavailableError):
             problem=(
                 f"rate limited, Retry-After {retry_after:g}s exceeds the allowed wait "
                 f"of {max_wait:g}s"
+            ),
+        )
+
+
+class ResponseTooLargeError(ResponseFormatError):
+    """The endpoint's answer grew past the endpoint's ``max_response_bytes``; it was cut off."""
+
+    def __init__(self, *, endpoint: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            endpoint=endpoint,
+            problem=(
+                f"the response passed {limit:,} bytes (max_response_bytes) and was cut off; "
+                "raise max_response_bytes for this endpoint if such answers are expected"
+            ),
+        )
+
+
+class DeadlineExceededError(EndpointUnavailableError, TimeoutError):
+    """The endpoint did not finish its answer within its overall ``deadline`` (seconds)."""
+
+    def __init__(self, *, endpoint: str, deadline: float) -> None:
+        self.deadline = deadline
+        super().__init__(
+            endpoints=endpoint,
+            problem=(
+                f"the answer was not complete after the endpoint's deadline of {deadline:g}s "
+                "(a stalled or slow server); raise deadline for this endpoint if it is just slow"
             ),
         )
 

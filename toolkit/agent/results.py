@@ -43,6 +43,8 @@ class UsageSummary(_Record):
     cached_tokens: int = 0
     cost: float = 0.0
     calls: int = 0
+    unknown_usage_calls: int = 0
+    """Calls whose endpoint reported no usage: the token counts above are a floor."""
 
 
 class AgentResult(_Record):

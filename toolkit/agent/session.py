@@ -29,6 +29,8 @@ from toolkit.tooling import ToolSpec, as_langchain_tools
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from toolkit.tokens import TokenClient
+
 __all__ = ["RecordingTransport", "Session"]
 
 
@@ -81,7 +83,12 @@ def _endpoints(project: Project, override: EndpointConfig | None) -> list[Any]:
     configs = [override] if override is not None else project.config.token_service.endpoints
     return [
         Endpoint(
-            url=c.url, model=c.model, dialect=c.dialect, api_key_env=c.api_key_env, weight=c.weight
+            url=c.url,
+            model=c.model,
+            dialect=c.dialect,
+            api_key_env=c.api_key_env,
+            weight=c.weight,
+            **c.model_dump(include={"max_response_bytes", "deadline"}, exclude_none=True),
         )
         for c in configs
     ]
@@ -136,6 +143,7 @@ class Session:
             *project.tools,
             *harness_tools(project.config.approval_examples),
         ]
+        self._client: TokenClient | None = None
         self._model = chat_model or self._chat_model(endpoint, response_cache=response_cache)
         compliance = project.config.compliance
         self._audit = AuditLog(project.path(compliance.audit_log), key_env=compliance.audit_key_env)
@@ -181,6 +189,7 @@ class Session:
                 currency=service.currency,
             ),
         )
+        self._client = client
         return ChatTokenService(client=client, temperature=0, session_id=self.session_id)
 
     def _search(self, text: str) -> list[dict[str, Any]]:
@@ -255,7 +264,10 @@ class Session:
         return self._compliance.engine.scrub(value)
 
     def close(self) -> None:
-        """Release the token-service client and the transports."""
+        """Release the token-service client (its ledger and response cache) and the transports."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         self._recorder.close()
 
 
@@ -284,6 +296,7 @@ def _result(
             usage.cached_tokens += int(details.get("cache_read", 0) or 0)
             usage.cost += float(message.response_metadata.get("cost") or 0.0)
             usage.calls += 1 if message.response_metadata else 0
+            usage.unknown_usage_calls += message.response_metadata.get("usage_known") is False
             for call in message.tool_calls:
                 call_id = str(call.get("id"))
                 # Records go into reports: card numbers and the like are masked there too.

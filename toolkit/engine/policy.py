@@ -153,8 +153,9 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
 
     "Is code X valid? And code Y?" asks the same tool twice. A part counts
     only when every required argument is read from the part itself (not a default, an
-    enum fallback or a unit-less guess); fewer than two distinct such parts means one call
-    over the whole text.
+    enum fallback, a unit-less guess, or the part's own text standing in for a string
+    nothing located: "What is the weather in San Francisco, CA?" is one request, not
+    one per clause); fewer than two distinct such parts means one call over the whole text.
     """
     required = [name for name in schema.get("required", []) if isinstance(name, str)]
     # With nothing required, a part asks on its own only when it reads everything the
@@ -170,6 +171,8 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
             if filled.missing or not filled.extracted:
                 continue
             if any(name in filled.defaulted or name in filled.weak for name in required):
+                continue
+            if any(value == part.strip() for value in filled.arguments.values()):
                 continue
             if not whole <= set(filled.extracted):
                 continue
@@ -375,6 +378,11 @@ def decide(request: ChatRequest) -> Decision:
             and len(read) < len(filled.missing)
         ):
             continue
+        if filled.missing and must_call and not candidates:
+            # A forced call cannot ask for data: it carries what the text gives, and the
+            # tool's own validation names what is missing (no value is made up for it).
+            candidates.append(_Candidate(tool, filled.arguments, _leaves(filled.arguments)))
+            break
         if filled.missing:
             if not candidates:
                 # The best match lacks data: ask for it rather than call a weaker match.

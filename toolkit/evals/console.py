@@ -46,6 +46,8 @@ def print_summary(console: Console, report: EvalReport, threshold_failures: list
          f"{_pct(agg.cache_hit_rate)} / {_pct(agg.ideal_cache_hit_rate)}"),
         ("cache efficiency (achieved / ideal)", _pct(agg.cache_efficiency)),
         ("cost", f"{agg.cost:.6f}"),
+        ("calls with unknown usage", f"{agg.unknown_usage_calls}"
+         + (" (token and cost totals are a floor)" if agg.unknown_usage_calls else "")),
         ("latency p50 / p95", f"{_secs(agg.latency_p50_s)} / {_secs(agg.latency_p95_s)}"),
     ]  # fmt: skip
     for name, value in rows:

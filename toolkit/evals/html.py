@@ -129,6 +129,7 @@ def _summary(report: EvalReport) -> str:
          f"{_fmt(agg.ideal_cache_hit_rate, 'pct')}"),
         ("Cache efficiency (achieved / ideal)", _fmt(agg.cache_efficiency, "pct")),
         ("Cost", f"{agg.cost:.6f}"),
+        ("Calls with unknown usage", str(agg.unknown_usage_calls)),
         ("Latency p50 / p95", f"{_fmt(agg.latency_p50_s, 's')} / {_fmt(agg.latency_p95_s, 's')}"),
         ("Uncovered rules", escape(", ".join(report.uncovered_rules)) or "none"),
     ]  # fmt: skip

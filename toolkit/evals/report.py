@@ -1,4 +1,7 @@
-"""Write and read an evaluation run's files: report.json, trace.jsonl, junit.xml, report.html."""
+"""Write and read an evaluation run's files: report.json, trace.jsonl, junit.xml, report.html.
+
+They are written as one set with a ``manifest.json`` (`toolkit.evals.artifacts`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from toolkit.errors import ReportError
+from toolkit.evals.artifacts import write_atomic, write_set
 from toolkit.evals.at_rest import mask_report, mask_trace_body
 from toolkit.evals.html import render_html
 from toolkit.evals.junit import render_junit
@@ -22,34 +26,44 @@ def report_json(report: EvalReport) -> str:
     return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
+def trace_jsonl(report: EvalReport) -> bytes:
+    """The request bodies, masked, one JSON object per line, in execution order."""
+    return "".join(
+        json.dumps(mask_trace_body(body), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for body in report.trace
+    ).encode("utf-8")
+
+
 def write_trace(report: EvalReport, path: Path) -> None:
     """Write the request bodies, masked, one JSON object per line, in execution order."""
-    with path.open("w", encoding="utf-8") as out:
-        for body in report.trace:
-            out.write(
-                json.dumps(mask_trace_body(body), ensure_ascii=False, separators=(",", ":")) + "\n"
-            )
+    write_atomic(path, trace_jsonl(report))
 
 
 def write_reports(report: EvalReport, report_dir: Path) -> dict[str, Path]:
-    """Write the four report files into ``report_dir`` (created if needed).
+    """Write the four report files into ``report_dir`` (created if needed) as one set.
+
+    Every file is rendered first, then the set is written with its ``manifest.json``
+    (`toolkit.evals.artifacts.write_set`): a kill leaves the previous set or a torn one
+    that readers refuse, never a silently truncated trace beside a new report.
 
     Returns:
         File kind -> path: ``json``, ``junit``, ``html``, ``trace``.
     """
-    report_dir.mkdir(parents=True, exist_ok=True)
     report = mask_report(report)  # nothing at rest in clear
-    paths = {
-        "json": report_dir / "report.json",
-        "junit": report_dir / "junit.xml",
-        "html": report_dir / "report.html",
-        "trace": report_dir / "trace.jsonl",
+    names = {
+        "json": "report.json",
+        "junit": "junit.xml",
+        "html": "report.html",
+        "trace": "trace.jsonl",
     }
-    paths["json"].write_text(report_json(report), encoding="utf-8")
-    paths["junit"].write_bytes(render_junit(report))
-    paths["html"].write_text(render_html(report), encoding="utf-8")
-    write_trace(report, paths["trace"])
-    return paths
+    contents = {
+        names["json"]: report_json(report).encode("utf-8"),
+        names["junit"]: render_junit(report),
+        names["html"]: render_html(report).encode("utf-8"),
+        names["trace"]: trace_jsonl(report),
+    }
+    written = write_set(contents, report_dir)
+    return {kind: written[name] for kind, name in names.items()}
 
 
 def load_report(path: Path) -> EvalReport:

@@ -225,7 +225,9 @@ def run_suite(
 
     ordered = sorted(done.values(), key=lambda item: item[0])
     bodies = [body for _, _, trace in ordered for body in trace]
-    bound = cache_bound(bodies) if cache_bound is not None and bodies else None
+    # A run answered wholly from the response cache sent nothing: its ideal bound is
+    # (0, 0), "nothing cacheable", not "could not be measured".
+    bound = cache_bound(bodies) if cache_bound is not None else None
     summaries = [
         CaseSummary(
             case_id=case.id,

@@ -70,6 +70,7 @@ class CaseResult(BaseModel):
     completion_tokens: int = 0
     cost: float = 0.0
     calls: int = 0
+    unknown_usage_calls: int = 0
     latency_s: float = 0.0
     error: str | None = None
 
@@ -351,6 +352,7 @@ def score_case(
         completion_tokens=usage.completion_tokens,
         cost=usage.cost,
         calls=usage.calls,
+        unknown_usage_calls=getattr(usage, "unknown_usage_calls", 0),
         latency_s=result.latency_s,
     )
 

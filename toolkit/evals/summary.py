@@ -7,9 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, computed_field, field_validator
 
 from toolkit.evals.scoring import CaseResult
+from toolkit.urlsafe import redact_url
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -37,6 +38,12 @@ class RunInfo(BaseModel):
     duration_s: float = 0.0
     concurrency: int = 1
     repeats: int = 1
+
+    @field_validator("endpoint")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        # Azure-style endpoints carry their key in the query string (?api-key=...).
+        return redact_url(value)
 
 
 class CaseSummary(BaseModel):
@@ -118,6 +125,7 @@ class Aggregates(BaseModel):
     prompt_tokens: int = 0
     cached_tokens: int = 0
     completion_tokens: int = 0
+    unknown_usage_calls: int = 0
     cost: float = 0.0
     cache_hit_rate: float | None = None
     ideal_hit_tokens: int | None = None
@@ -207,6 +215,7 @@ def aggregate(cases: Sequence[CaseSummary], *, ideal: tuple[int, int] | None = N
     agg.prompt_tokens = sum(run.prompt_tokens for run in runs)
     agg.cached_tokens = sum(run.cached_tokens for run in runs)
     agg.completion_tokens = sum(run.completion_tokens for run in runs)
+    agg.unknown_usage_calls = sum(run.unknown_usage_calls for run in runs)
     agg.cost = sum(run.cost for run in runs)
     if agg.prompt_tokens:
         agg.cache_hit_rate = agg.cached_tokens / agg.prompt_tokens

@@ -9,11 +9,13 @@ budgets, and (in `toolkit.tokens.langchain`) a LangChain chat model on top.
 from toolkit.errors import (
     ApiKeyMissingError,
     BudgetExceededError,
+    DeadlineExceededError,
     EndpointUnavailableError,
     PayloadError,
     RateLimitedError,
     RequestRejectedError,
     ResponseFormatError,
+    ResponseTooLargeError,
     TokenServiceError,
 )
 from toolkit.tokens.affinity import affinity_key, tenant_salt
@@ -40,6 +42,7 @@ __all__ = [
     "BudgetExceededError",
     "ChatResult",
     "CircuitBreaker",
+    "DeadlineExceededError",
     "Endpoint",
     "EndpointTransport",
     "EndpointUnavailableError",
@@ -53,6 +56,7 @@ __all__ = [
     "ResponseCache",
     "ResponseCacheWarning",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "Router",
     "StreamEvent",

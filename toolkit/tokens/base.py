@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypedDict
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from toolkit import __version__
 from toolkit.errors import (
+    DeadlineExceededError,
     EndpointUnavailableError,
     RequestRejectedError,
     ResponseFormatError,
@@ -35,6 +38,7 @@ from toolkit.tokens.faults import (
     redact,
 )
 from toolkit.tokens.ledger import Ledger, LedgerRow
+from toolkit.tokens.limits import AnswerLimits
 from toolkit.tokens.payload import build_core_payload
 from toolkit.tokens.plan import AttemptPlan
 from toolkit.tokens.pricing import PriceTable
@@ -42,6 +46,7 @@ from toolkit.tokens.response_cache import ResponseCache, response_cache_key
 from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
 from toolkit.tokens.usage import Usage
+from toolkit.urlsafe import redact_url, secret_values
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "ClientOptions", "Prepared", "RetryAttempt"]
 
@@ -86,6 +91,7 @@ class Prepared:
     estimate_tokens: int
     started: float
     reservation: tuple[int, float] | None = None
+    encoded: bytes = b""
 
 
 class BaseTokenClient:
@@ -122,7 +128,9 @@ class BaseTokenClient:
         self._transport = transport
         # Keys are resolved once, held privately, and only ever put in Authorization.
         self._keys = [endpoint.resolve_api_key() for endpoint in self.endpoints]
-        self._secrets = [key for key in self._keys if key]
+        self._secrets = [key for key in self._keys if key] + [
+            value for endpoint in self.endpoints for value in secret_values(endpoint.url)
+        ]
         self.ledger = Ledger(ledger_path)
         self.response_cache = None if cache_path is None else ResponseCache(cache_path)
         self._budget = None if budget is None else BudgetGuard(budget, self.ledger)
@@ -230,11 +238,18 @@ class BaseTokenClient:
             core=core,
             fragments=fragments,
             affinity=key,
-            cache_key=response_cache_key(encoded, model=primary.model, tenant=self.tenant),
+            cache_key=self._cache_key(encoded, primary),
             cacheable=bool(cacheable),
             session=session_id or "",
             estimate_tokens=estimate_tokens(len(encoded), max_tokens),
             started=time.perf_counter(),
+            encoded=encoded,
+        )
+
+    def _cache_key(self, encoded: bytes, endpoint: Endpoint) -> str:
+        identity = f"{redact_url(endpoint.url)} {endpoint.dialect}"
+        return response_cache_key(
+            encoded, model=endpoint.model, tenant=self.tenant, endpoint=identity
         )
 
     def _rendezvous_first(self, key: str) -> int:
@@ -268,7 +283,7 @@ class BaseTokenClient:
         if key:
             headers["Authorization"] = f"Bearer {key}"
         content = join_fragments(encode_fragments(body, prepared.fragments, prepared.core))
-        return f"{endpoint.base_url}/chat/completions", headers, content
+        return _chat_url(endpoint.base_url), headers, content
 
     # -- budget ---------------------------------------------------------------------------
 
@@ -310,16 +325,34 @@ class BaseTokenClient:
         return result
 
     def _store(self, prepared: Prepared, result: ChatResult) -> None:
-        if prepared.cacheable and self.response_cache is not None:
-            self.response_cache.put(prepared.cache_key, result.model, result.model_dump())
+        """Cache a result under the key of the endpoint that answered; never raises.
+
+        The call is already billed and answered: a cache that cannot take the entry
+        costs a later repeat, never this call's result or its ledger row.
+        """
+        if not prepared.cacheable or self.response_cache is None or not result.usage.known:
+            return
+        try:
+            self.response_cache.put(result.request_hash, result.model, result.model_dump())
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            logger.warning("response cache write skipped: %s", type(exc).__name__)
 
     # -- responses ------------------------------------------------------------------------
 
-    def _error_detail(self, response: httpx.Response) -> str:
+    def _limits(self, index: int) -> AnswerLimits:
+        endpoint = self.endpoints[index]
+        return AnswerLimits(
+            endpoint=endpoint.label,
+            max_bytes=endpoint.max_response_bytes,
+            deadline=endpoint.deadline,
+            clock=self._clock,
+        )
+
+    def _error_detail(self, response: httpx.Response, body: bytes) -> str:
         try:
-            text = response.text
-        except (httpx.HTTPError, UnicodeDecodeError):
-            text = ""
+            text = body.decode(response.encoding or "utf-8", errors="replace")
+        except LookupError:  # a charset Python does not know
+            text = body.decode("utf-8", errors="replace")
         text = " ".join(text.split())[:300] or response.reason_phrase or "no body"
         return redact(text, self._secrets)
 
@@ -330,20 +363,28 @@ class BaseTokenClient:
             else type(exc).__name__
         )
 
-    def _check_status(self, response: httpx.Response, plan: AttemptPlan, index: int) -> None:
+    def _check_status(
+        self, response: httpx.Response, plan: AttemptPlan, index: int, *, body: bytes
+    ) -> None:
         """Return for a success; raise `RetryAttempt` for a retryable failure.
 
         Raises:
             RetryAttempt: The endpoint failed in a way worth another attempt (recorded in plan).
             RequestRejectedError: A 4xx that is the caller's fault.
         """
-        verdict = self._classify(response, index)
+        verdict = self._classify(response, index, body)
         if verdict is not None:
             plan.failed(index, verdict[0], retry_after=verdict[1])
             raise RetryAttempt
 
     def _transport_failed(
-        self, exc: httpx.TransportError, plan: AttemptPlan, index: int, *, streamed: bool | None
+        self,
+        exc: httpx.TransportError,
+        plan: AttemptPlan,
+        index: int,
+        *,
+        streamed: bool | None,
+        limits: AnswerLimits | None = None,
     ) -> NoReturn:
         """Turn a transport error into a retry or a typed error.
 
@@ -353,7 +394,12 @@ class BaseTokenClient:
             index: The endpoint tried.
             streamed: None for a plain call; for a stream, whether events were already yielded
                 (a stream cut after its first event is never retried).
+            limits: The attempt's limits: a wait cut short by its deadline is not retried.
         """
+        if limits is not None and limits.expired():
+            raise DeadlineExceededError(
+                endpoint=self.endpoints[index].label, deadline=float(limits.deadline or 0)
+            ) from exc
         if streamed or not is_retryable_exception(exc):
             if streamed is None:
                 raise EndpointUnavailableError(
@@ -366,7 +412,9 @@ class BaseTokenClient:
         plan.failed(index, self._describe(exc))
         raise RetryAttempt from exc
 
-    def _classify(self, response: httpx.Response, index: int) -> tuple[str, float | None] | None:
+    def _classify(
+        self, response: httpx.Response, index: int, body: bytes
+    ) -> tuple[str, float | None] | None:
         """Return None for success, or (reason, retry_after) for a retryable failure.
 
         Raises:
@@ -377,14 +425,21 @@ class BaseTokenClient:
             return None
         if status in RETRYABLE_STATUS or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            return f"HTTP {status} {self._error_detail(response)[:120]}", retry_after
+            return f"HTTP {status} {self._error_detail(response, body)[:120]}", retry_after
         raise RequestRejectedError(
-            endpoint=self.endpoints[index].label, status=status, detail=self._error_detail(response)
+            endpoint=self.endpoints[index].label,
+            status=status,
+            detail=self._error_detail(response, body),
         )
 
     def _parse_json(self, content: bytes, index: int) -> Any:
         try:
             return json.loads(content)
+        except RecursionError as exc:
+            raise ResponseFormatError(
+                endpoint=self.endpoints[index].label,
+                problem="the body is JSON nested too deeply to read",
+            ) from exc
         except ValueError as exc:
             raise ResponseFormatError(
                 endpoint=self.endpoints[index].label,
@@ -404,15 +459,20 @@ class BaseTokenClient:
             tool_calls=calls,
             finish_reason=finish,
             usage=usage,
-            cost=self.prices.cost(endpoint.model, usage),
+            cost=self.prices.cost(endpoint.model, usage) if usage.known else None,
             endpoint=endpoint.label,
             model=endpoint.model,
             latency=time.perf_counter() - prepared.started,
             affinity_key=prepared.affinity,
-            request_hash=prepared.cache_key,
+            request_hash=(
+                prepared.cache_key
+                if index == self._rendezvous_first(prepared.affinity)
+                else self._cache_key(prepared.encoded, endpoint)
+            ),
         )
-        self._record(prepared, result, status="ok")
+        # Cache first: the ledger row is the last step, so a call has exactly one row.
         self._store(prepared, result)
+        self._record(prepared, result, status="ok")
         return result
 
     def _completion(self, prepared: Prepared, index: int, content: bytes) -> ChatResult:
@@ -440,7 +500,8 @@ class BaseTokenClient:
                 project=self.project or "",
                 tenant=self.tenant or "",
                 session=prepared.session,
-                request_hash=prepared.cache_key,
+                request_hash=result.request_hash or prepared.cache_key,
+                usage_known=usage.known,
             )
         )
 
@@ -458,6 +519,9 @@ class BaseTokenClient:
                 tenant=self.tenant or "",
                 session=prepared.session,
                 request_hash=prepared.cache_key,
+                # The endpoint answered but its answer was unusable: it may well have
+                # billed the call, for tokens nobody can count.
+                usage_known=not isinstance(exc, ResponseFormatError),
             )
         )
         if cancelled:
@@ -469,3 +533,10 @@ class BaseTokenClient:
         logger.info(
             "retrying after %s on %s (next wait %.3fs)", reason, self.endpoints[index].label, delay
         )
+
+
+def _chat_url(base_url: str) -> str:
+    """``base_url`` + ``/chat/completions``, keeping a query string (``?api-version=...``) last."""
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/") + "/chat/completions"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))

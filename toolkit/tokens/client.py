@@ -15,6 +15,7 @@ from toolkit.errors import (
 )
 from toolkit.tokens.base import BaseTokenClient, ClientOptions, Prepared, RetryAttempt
 from toolkit.tokens.endpoint import Endpoint
+from toolkit.tokens.limits import aiter_capped_lines, aread_capped, iter_capped_lines, read_capped
 from toolkit.tokens.local import local_transport
 from toolkit.tokens.plan import AttemptPlan
 from toolkit.tokens.results import ChatResult, StreamEvent
@@ -141,15 +142,26 @@ class TokenClient(BaseTokenClient):
     def _attempt(self, prepared: Prepared, plan: AttemptPlan, index: int) -> ChatResult:
         url, headers, content = self._request_parts(prepared, index, stream=False)
         http = self._http(index)
+        limits = self._limits(index)
         self.router.acquire(index)
         ok, fault = False, True
         try:
             try:
-                response = http.post(url, headers=headers, content=content)
+                with http.stream(
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
+                ) as response:
+                    limits.check_declared(response.headers)
+                    body = read_capped(response.iter_bytes(), limits)
             except httpx.TransportError as exc:
-                self._transport_failed(exc, plan, index, streamed=None)
-            self._check_status(response, plan, index)
-            result = self._completion(prepared, index, response.content)
+                self._transport_failed(exc, plan, index, streamed=None, limits=limits)
+            except httpx.DecodingError as exc:
+                raise limits.decoding_failed(exc) from exc
+            self._check_status(response, plan, index, body=body)
+            result = self._completion(prepared, index, body)
             ok = True
             return result
         except RequestRejectedError:
@@ -220,23 +232,33 @@ class TokenClient(BaseTokenClient):
         url, headers, content = self._request_parts(prepared, index, stream=True)
         http = self._http(index)
         label = self.endpoints[index].label
+        limits = self._limits(index)
         self.router.acquire(index)
         ok, fault, started = False, True, False
         try:
             try:
-                with http.stream("POST", url, headers=headers, content=content) as response:
+                with http.stream(
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
+                ) as response:
+                    limits.check_declared(response.headers)
                     if response.status_code >= 300:
-                        response.read()
-                        self._check_status(response, plan, index)
+                        body = read_capped(response.iter_bytes(), limits)
+                        self._check_status(response, plan, index, body=body)
                     accumulator = StreamAccumulator(label)
-                    for line in response.iter_lines():
+                    for line in iter_capped_lines(response.iter_bytes(), limits):
                         event = accumulator.feed_line(line)
                         if event is not None:
                             started = True
                             yield event
                     parts = accumulator.finish()
             except httpx.TransportError as exc:
-                self._transport_failed(exc, plan, index, streamed=started)
+                self._transport_failed(exc, plan, index, streamed=started, limits=limits)
+            except httpx.DecodingError as exc:
+                raise limits.decoding_failed(exc) from exc
             result = self._result(prepared, index, parts)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
@@ -346,15 +368,26 @@ class AsyncTokenClient(BaseTokenClient):
     async def _attempt(self, prepared: Prepared, plan: AttemptPlan, index: int) -> ChatResult:
         url, headers, content = self._request_parts(prepared, index, stream=False)
         http = self._http(index)
+        limits = self._limits(index)
         self.router.acquire(index)
         ok, fault = False, True
         try:
             try:
-                response = await http.post(url, headers=headers, content=content)
+                async with http.stream(
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
+                ) as response:
+                    limits.check_declared(response.headers)
+                    body = await aread_capped(response.aiter_bytes(), limits)
             except httpx.TransportError as exc:
-                self._transport_failed(exc, plan, index, streamed=None)
-            self._check_status(response, plan, index)
-            result = self._completion(prepared, index, response.content)
+                self._transport_failed(exc, plan, index, streamed=None, limits=limits)
+            except httpx.DecodingError as exc:
+                raise limits.decoding_failed(exc) from exc
+            self._check_status(response, plan, index, body=body)
+            result = self._completion(prepared, index, body)
             ok = True
             return result
         except RequestRejectedError:
@@ -421,23 +454,33 @@ class AsyncTokenClient(BaseTokenClient):
         url, headers, content = self._request_parts(prepared, index, stream=True)
         http = self._http(index)
         label = self.endpoints[index].label
+        limits = self._limits(index)
         self.router.acquire(index)
         ok, fault, started = False, True, False
         try:
             try:
-                async with http.stream("POST", url, headers=headers, content=content) as response:
+                async with http.stream(
+                    "POST",
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=limits.timeout(self.timeout),
+                ) as response:
+                    limits.check_declared(response.headers)
                     if response.status_code >= 300:
-                        await response.aread()
-                        self._check_status(response, plan, index)
+                        body = await aread_capped(response.aiter_bytes(), limits)
+                        self._check_status(response, plan, index, body=body)
                     accumulator = StreamAccumulator(label)
-                    async for line in response.aiter_lines():
+                    async for line in aiter_capped_lines(response.aiter_bytes(), limits):
                         event = accumulator.feed_line(line)
                         if event is not None:
                             started = True
                             yield event
                     parts = accumulator.finish()
             except httpx.TransportError as exc:
-                self._transport_failed(exc, plan, index, streamed=started)
+                self._transport_failed(exc, plan, index, streamed=started, limits=limits)
+            except httpx.DecodingError as exc:
+                raise limits.decoding_failed(exc) from exc
             result = self._result(prepared, index, parts)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)

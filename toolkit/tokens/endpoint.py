@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from toolkit.errors import ApiKeyMissingError, PayloadError
+from toolkit.tokens.limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
+from toolkit.urlsafe import redact_url
 
 __all__ = ["DIALECTS", "LOCAL_BASE_URL", "Dialect", "Endpoint"]
 
@@ -41,6 +43,10 @@ class Endpoint(BaseModel):
             is read from there and sent only in the ``Authorization`` header.
         weight: Relative share of affinity keys in rendezvous routing.
         api_key: A key given directly (LangChain's ``api_key=``); prefer ``api_key_env``.
+        max_response_bytes: Largest answer (decoded bytes) accepted from this endpoint;
+            a longer one raises `ResponseTooLargeError`.
+        deadline: Seconds one request to this endpoint may take from send to the last
+            byte of its answer (None: no deadline); past it, `DeadlineExceededError`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -51,6 +57,8 @@ class Endpoint(BaseModel):
     api_key_env: str | None = None
     weight: float = Field(default=1.0, gt=0)
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, gt=0)
+    deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)
 
     @field_validator("url")
     @classmethod
@@ -62,7 +70,7 @@ class Endpoint(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(
                 f"url must be 'local' or an http(s) base URL like http://host:8000/v1, "
-                f"got {_strip_credentials(value)!r}"
+                f"got {redact_url(value)!r}"
             )
         return value.rstrip("/")
 
@@ -108,13 +116,6 @@ class Endpoint(BaseModel):
         if not key:
             raise ApiKeyMissingError(env_var=self.api_key_env, endpoint=self.label)
         return key
-
-
-def _strip_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        return url.replace(f"{parts.netloc.split('@')[0]}@", "***@")
-    return url
 
 
 def coerce_endpoints(endpoints: object) -> tuple[Endpoint, ...]:

@@ -9,6 +9,7 @@ at the tail of the request, never in the system prompt.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ from toolkit.errors import PayloadError
 from toolkit.tokens.budget import Budget
 from toolkit.tokens.canonical import canonical_dumps
 from toolkit.tokens.client import AsyncTokenClient, TokenClient
+from toolkit.tokens.content_blocks import split_tool_results, split_tool_uses
 from toolkit.tokens.endpoint import Dialect, Endpoint
 from toolkit.tokens.pricing import PriceTable
 from toolkit.tokens.results import ChatResult as TokenResult
@@ -174,6 +176,9 @@ class ChatTokenService(BaseChatModel):
             return self.client
         if self._sync is None:
             self._sync = TokenClient(self._endpoints(), **self._options())
+            # A client this model made dies with it: its sockets and ledger are closed, not
+            # left to the garbage collector (a client given with ``client=`` is the owner's).
+            weakref.finalize(self, self._sync.close)
         return self._sync
 
     def _async_client(self) -> AsyncTokenClient:
@@ -199,6 +204,19 @@ class ChatTokenService(BaseChatModel):
             else:
                 self._async = AsyncTokenClient(self._endpoints(), **self._options())
         return self._async
+
+    def close(self) -> None:
+        """Close the synchronous client this model created (not one given with ``client=``)."""
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
+
+    async def aclose(self) -> None:
+        """Close both clients this model created (not ones given with ``client=``)."""
+        self.close()
+        if self._async is not None:
+            await self._async.aclose()
+            self._async = None
 
     # -- tools ------------------------------------------------------------------------------
 
@@ -345,6 +363,8 @@ def to_openai_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
 
     Tool-call arguments are sent as the model produced them when that text is
     known (kept in ``additional_kwargs``), so the history is not rewritten.
+    Anthropic-style ``tool_use`` / ``tool_result`` content blocks become OpenAI
+    ``tool_calls`` and ``role: tool`` messages (`toolkit.tokens.content_blocks`).
 
     Raises:
         PayloadError: A message type has no chat-completions equivalent.
@@ -354,10 +374,17 @@ def to_openai_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
         if isinstance(message, SystemMessage):
             out.append({"role": "system", "content": _content(message.content)})
         elif isinstance(message, HumanMessage):
-            out.append({"role": "user", "content": _content(message.content)})
+            results, rest = split_tool_results(message.content)
+            out.extend(results)
+            if rest is not None:
+                out.append({"role": "user", "content": _content(rest)})
         elif isinstance(message, AIMessage):
-            item: dict[str, Any] = {"role": "assistant", "content": _content(message.content)}
-            if message.tool_calls:
+            content, uses = split_tool_uses(message.content)
+            item: dict[str, Any] = {"role": "assistant", "content": _content(content)}
+            if uses and not message.tool_calls:
+                item["tool_calls"] = uses
+                item["content"] = item["content"] or None
+            elif message.tool_calls:
                 raw = {
                     c.get("id"): c.get("function", {}).get("arguments")
                     for c in message.additional_kwargs.get("tool_calls", [])
@@ -411,6 +438,7 @@ def _metadata(result: TokenResult) -> dict[str, Any]:
         "endpoint": result.endpoint,
         "from_response_cache": result.from_response_cache,
         "cost": result.cost,
+        "usage_known": result.usage.known,
         "latency": result.latency,
         "affinity_key": result.affinity_key,
     }

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS calls (
     cost REAL,
     latency_ms REAL NOT NULL,
     from_cache INTEGER NOT NULL,
-    request_hash TEXT NOT NULL DEFAULT ''
+    request_hash TEXT NOT NULL DEFAULT '',
+    usage_known INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS calls_tenant_day ON calls (tenant, day);
 CREATE INDEX IF NOT EXISTS calls_project_day ON calls (project, day);
@@ -55,7 +56,11 @@ def utc_day(ts: float | None = None) -> str:
 
 @dataclass(frozen=True)
 class LedgerRow:
-    """One call as recorded. ``status`` is ``ok``, ``cache_hit`` or an error class name."""
+    """One call as recorded. ``status`` is ``ok``, ``cache_hit`` or an error class name.
+
+    ``usage_known`` is False when the endpoint reported no usage (its token counts are
+    then 0 because nobody knows them).
+    """
 
     endpoint: str
     model: str
@@ -72,11 +77,15 @@ class LedgerRow:
     session: str = ""
     request_hash: str = ""
     ts: float = 0.0
+    usage_known: bool = True
 
 
 @dataclass(frozen=True)
 class Totals:
-    """Sums over a group of ledger rows."""
+    """Sums over a group of ledger rows.
+
+    ``unknown_usage`` counts calls whose tokens were not reported: the sums are a floor.
+    """
 
     calls: int = 0
     errors: int = 0
@@ -85,6 +94,7 @@ class Totals:
     cache_write_tokens: int = 0
     completion_tokens: int = 0
     cost: float = 0.0
+    unknown_usage: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -116,10 +126,24 @@ class Ledger:
                 self._conn.execute("PRAGMA synchronous=NORMAL")
             if self.path is None:
                 self._conn.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
                 file=str(self.path), problem=f"not a usable ledger database ({exc})"
             ) from exc
+
+    def _migrate(self) -> None:
+        """Add columns that ledgers written by earlier versions lack."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(calls)")}
+        if "usage_known" in columns:
+            return
+        try:
+            self._conn.execute(
+                "ALTER TABLE calls ADD COLUMN usage_known INTEGER NOT NULL DEFAULT 1"
+            )
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc).lower():  # another process added it first
+                raise
 
     def __repr__(self) -> str:
         return f"Ledger(path={str(self.path) if self.path else ':memory:'!r})"
@@ -149,13 +173,14 @@ class Ledger:
             row.latency_ms,
             int(row.from_cache),
             row.request_hash,
+            int(row.usage_known),
         )
         with self._lock:
             self._conn.execute(
                 "INSERT INTO calls (ts, day, project, tenant, session, endpoint, model, status,"
                 " prompt_tokens, cached_tokens, cache_write_tokens, completion_tokens, cost,"
-                " latency_ms, from_cache, request_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " latency_ms, from_cache, request_hash, usage_known)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
             if self.path is None:
@@ -167,7 +192,7 @@ class Ledger:
             fetched = self._conn.execute(
                 "SELECT endpoint, model, status, prompt_tokens, cached_tokens,"
                 " cache_write_tokens, completion_tokens, cost, latency_ms, from_cache,"
-                " project, tenant, session, request_hash, ts FROM calls ORDER BY id"
+                " project, tenant, session, request_hash, ts, usage_known FROM calls ORDER BY id"
             ).fetchall()
         for r in fetched:
             yield LedgerRow(
@@ -186,6 +211,7 @@ class Ledger:
                 session=r[12],
                 request_hash=r[13],
                 ts=r[14],
+                usage_known=bool(r[15]),
             )
 
     def totals(
@@ -213,11 +239,15 @@ class Ledger:
         sql = (
             f"SELECT {by}, COUNT(*), SUM(status NOT IN ('ok', 'cache_hit')), SUM(prompt_tokens),"
             " SUM(cached_tokens), SUM(cache_write_tokens), SUM(completion_tokens),"
-            f" TOTAL(cost) FROM calls{where} GROUP BY {by} ORDER BY {by}"
+            " TOTAL(cost), SUM(usage_known = 0)"
+            f" FROM calls{where} GROUP BY {by} ORDER BY {by}"
         )
         with self._lock:
             fetched = self._conn.execute(sql, params).fetchall()
-        return {str(r[0]): Totals(r[1], r[2], r[3], r[4], r[5], r[6], float(r[7])) for r in fetched}
+        return {
+            str(r[0]): Totals(r[1], r[2], r[3], r[4], r[5], r[6], float(r[7]), int(r[8] or 0))
+            for r in fetched
+        }
 
     def spent(self, *, day: str, tenant: str | None = None, project: str | None = None) -> Totals:
         """Totals for one day, tenant and/or project (zeros when nothing was spent)."""
@@ -226,11 +256,12 @@ class Ledger:
             "SELECT COUNT(*), COALESCE(SUM(status NOT IN ('ok', 'cache_hit')), 0),"
             " COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(cached_tokens), 0),"
             " COALESCE(SUM(cache_write_tokens), 0), COALESCE(SUM(completion_tokens), 0),"
-            f" TOTAL(cost) FROM calls{where}"
+            " TOTAL(cost), COALESCE(SUM(usage_known = 0), 0)"
+            f" FROM calls{where}"
         )
         with self._lock:
             r = self._conn.execute(sql, params).fetchone()
-        return Totals(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6]))
+        return Totals(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6]), int(r[7]))
 
     @staticmethod
     def _filters(

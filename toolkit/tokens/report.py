@@ -22,7 +22,8 @@ def usage_report(
         day: Only this UTC day (YYYY-MM-DD).
 
     Returns:
-        One dict per group with calls, errors, token counts, cache hit rate and cost.
+        One dict per group with calls, errors, token counts, cache hit rate, cost and
+        ``unknown_usage`` (calls whose endpoint reported no usage: the sums are a floor).
 
     Raises:
         ConfigError: The ledger file does not exist or is not a ledger.
@@ -51,6 +52,7 @@ def usage_report(
             "completion_tokens": t.completion_tokens,
             "cache_hit_rate": round(t.cache_hit_rate, 4),
             "cost": round(t.cost, 6),
+            "unknown_usage": t.unknown_usage,
         }
         for group, t in totals.items()
     ]

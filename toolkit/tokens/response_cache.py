@@ -1,7 +1,9 @@
 """Exact-match response cache in SQLite, for deterministic calls only.
 
-The key hashes the canonical dialect-neutral body, the endpoint's model and the
-tenant (tenants never read each other's answers). Credentials never enter it.
+The key hashes the canonical dialect-neutral body (every field that changes the
+answer: messages, tools, tool_choice, temperature, max_tokens, stop, seed...), the
+endpoint that answers (its URL with credentials redacted, and dialect), its model
+and the tenant (tenants never read each other's answers). Credentials never enter it.
 A corrupt file is moved aside and rebuilt, with a warning.
 """
 
@@ -31,20 +33,24 @@ class ResponseCacheWarning(UserWarning):
     """The response cache file was unusable and has been rebuilt."""
 
 
-def response_cache_key(core: Mapping[str, Any] | bytes, *, model: str, tenant: str | None) -> str:
-    """Hash of the canonical request body plus the endpoint model and tenant.
+def response_cache_key(
+    core: Mapping[str, Any] | bytes, *, model: str, tenant: str | None, endpoint: str = ""
+) -> str:
+    """Hash of the canonical request body plus the endpoint, its model and the tenant.
 
     Args:
         core: The dialect-neutral body (no affinity fields, no stream flag), or its
             canonical encoding (`encode_body`).
         model: The endpoint's model.
         tenant: The tenant, or None.
+        endpoint: Which server answers (``local``, or its URL with credentials redacted,
+            plus the dialect): another server's answer is never replayed for this one.
 
     Returns:
         A SHA-256 hex digest.
     """
     encoded = core if isinstance(core, bytes) else encode_body(dict(core))
-    return sha256_hex("toolkit-response-v1", model, tenant or "", encoded)
+    return sha256_hex("toolkit-response-v2", endpoint, model, tenant or "", encoded)
 
 
 class ResponseCache:

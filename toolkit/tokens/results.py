@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,34 @@ from pydantic import BaseModel, ConfigDict
 from toolkit.errors import ResponseFormatError
 from toolkit.tokens.usage import Usage, normalize_usage
 
-__all__ = ["ChatResult", "StreamEvent", "ToolCall", "ToolCallChunk", "parse_completion"]
+__all__ = [
+    "ChatResult",
+    "StreamEvent",
+    "ToolCall",
+    "ToolCallChunk",
+    "parse_completion",
+    "replace_lone_surrogates",
+]
+
+# JSON's "\ud800" decodes to a lone surrogate, which no UTF-8 file or SQLite text can hold;
+# a valid pair has already been joined into one character by the JSON decoder.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """``text`` with each unpaired UTF-16 surrogate replaced by U+FFFD (as UTF-8 decoders do)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _clean(value: Any) -> Any:
+    """Parsed JSON with lone surrogates (from JSON escapes of a lone half) replaced in strings."""
+    if isinstance(value, str):
+        return replace_lone_surrogates(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
 
 
 class ToolCall(BaseModel):
@@ -37,15 +65,22 @@ class ToolCall(BaseModel):
     @classmethod
     def from_raw(cls, call_id: str, name: str, raw: str) -> ToolCall:
         """Build from the raw JSON argument text, recording (not raising) parse errors."""
+        raw = replace_lone_surrogates(raw)
+        name = replace_lone_surrogates(name)
+        call_id = replace_lone_surrogates(call_id)
         try:
             parsed = json.loads(raw) if raw.strip() else {}
+        except RecursionError:
+            return cls(
+                id=call_id, name=name, arguments={}, raw_arguments=raw, error="nested too deeply"
+            )
         except ValueError as exc:
             return cls(id=call_id, name=name, arguments={}, raw_arguments=raw, error=str(exc))
         if not isinstance(parsed, dict):
             return cls(
                 id=call_id, name=name, arguments={}, raw_arguments=raw, error="not a JSON object"
             )
-        return cls(id=call_id, name=name, arguments=parsed, raw_arguments=raw)
+        return cls(id=call_id, name=name, arguments=_clean(parsed), raw_arguments=raw)
 
     def to_message_dict(self) -> dict[str, Any]:
         """The OpenAI ``tool_calls`` entry for the assistant message in the history."""
@@ -122,9 +157,11 @@ def _text(content: Any) -> str:
     if content is None:
         return ""
     if isinstance(content, str):
-        return content
+        return replace_lone_surrogates(content)
     if isinstance(content, list):
-        return "".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping))
+        return replace_lone_surrogates(
+            "".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping))
+        )
     raise TypeError(f"content of type {type(content).__name__}")
 
 
@@ -170,4 +207,11 @@ def parse_completion(body: Any, *, endpoint: str) -> tuple[str, list[ToolCall], 
             endpoint=endpoint, problem=f"malformed message in choices[0] ({exc})"
         ) from exc
     finish = choice.get("finish_reason")
-    return content, calls, None if finish is None else str(finish), normalize_usage(body)
+    if isinstance(finish, str):
+        finish = replace_lone_surrogates(finish)
+    return (
+        content,
+        calls,
+        None if finish is None else str(finish),
+        normalize_usage(body, endpoint=endpoint),
+    )

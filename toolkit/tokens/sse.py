@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from toolkit.errors import ResponseFormatError
-from toolkit.tokens.results import StreamEvent, ToolCall, ToolCallChunk
+from toolkit.tokens.results import StreamEvent, ToolCall, ToolCallChunk, replace_lone_surrogates
 from toolkit.tokens.usage import Usage, normalize_usage
 
 __all__ = ["StreamAccumulator"]
@@ -52,6 +52,10 @@ class StreamAccumulator:
             raise ResponseFormatError(endpoint=self.endpoint, problem="data after [DONE]")
         try:
             chunk = json.loads(data)
+        except RecursionError as exc:
+            raise ResponseFormatError(
+                endpoint=self.endpoint, problem=f"stream chunk {self.chunks} is nested too deeply"
+            ) from exc
         except ValueError as exc:
             raise ResponseFormatError(
                 endpoint=self.endpoint, problem=f"stream chunk {self.chunks} is not JSON ({exc})"
@@ -63,10 +67,22 @@ class StreamAccumulator:
                 endpoint=self.endpoint, problem=f"error in stream chunk {self.chunks}"
             )
         self.chunks += 1
-        return self._apply(chunk)
+        try:
+            return self._apply(chunk)
+        except ResponseFormatError:
+            raise
+        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise ResponseFormatError(
+                endpoint=self.endpoint,
+                problem=f"stream chunk {self.chunks - 1} is malformed ({type(exc).__name__})",
+            ) from exc
 
     def _apply(self, chunk: Mapping[str, Any]) -> StreamEvent | None:
-        usage = normalize_usage(chunk) if chunk.get("usage") or chunk.get("timings") else None
+        usage = (
+            normalize_usage(chunk, endpoint=self.endpoint)
+            if chunk.get("usage") or chunk.get("timings")
+            else None
+        )
         if usage is not None:
             self.usage = usage
         text = ""
@@ -79,13 +95,13 @@ class StreamAccumulator:
             if not isinstance(delta, Mapping):
                 raise ResponseFormatError(endpoint=self.endpoint, problem="delta is not an object")
             if isinstance(delta.get("content"), str):
-                text = delta["content"]
+                text = replace_lone_surrogates(delta["content"])
                 self.content.append(text)
             for raw in delta.get("tool_calls") or []:
                 piece = self._merge_call(raw)
                 pieces.append(piece)
             if choice.get("finish_reason") is not None:
-                finish = str(choice["finish_reason"])
+                finish = replace_lone_surrogates(str(choice["finish_reason"]))
                 self.finish_reason = finish
         if not text and not pieces and finish is None and usage is None:
             return None
@@ -101,7 +117,7 @@ class StreamAccumulator:
             slot["id"] = str(raw["id"])
         if function.get("name"):
             slot["name"] = str(function["name"])
-        arguments = function.get("arguments") or ""
+        arguments = replace_lone_surrogates(str(function.get("arguments") or ""))
         slot["arguments"] += arguments
         return ToolCallChunk(
             index=index, id=raw.get("id"), name=function.get("name"), arguments=arguments
@@ -124,4 +140,4 @@ class StreamAccumulator:
             ToolCall.from_raw(slot["id"] or f"call_{index}", slot["name"], slot["arguments"])
             for index, slot in sorted(self._calls.items())
         ]
-        return "".join(self.content), calls, self.finish_reason, self.usage or Usage()
+        return "".join(self.content), calls, self.finish_reason, self.usage or Usage(known=False)
