@@ -294,6 +294,9 @@ def span(
     kind: trace.SpanKind = trace.SpanKind.INTERNAL,
 ) -> Iterator[trace.Span]:
     """A current span around a block; errors set its status and ``error.type``."""
+    if not _STATE.enabled:
+        yield trace.INVALID_SPAN
+        return
     with _STATE.tracer.start_as_current_span(
         name, kind=kind, attributes=_clean(attributes), record_exception=False
     ) as current:
