@@ -72,6 +72,7 @@ class CaseResult(BaseModel):
     calls: int = 0
     latency_s: float = 0.0
     error: str | None = None
+    timeline: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def argument_accuracy(self) -> float | None:

@@ -292,13 +292,27 @@ def span(
     attributes: Mapping[str, Any] | None = None,
     *,
     kind: trace.SpanKind = trace.SpanKind.INTERNAL,
+    root: bool = False,
 ) -> Iterator[trace.Span]:
-    """A current span around a block; errors set its status and ``error.type``."""
+    """A current span around a block; errors set its status and ``error.type``.
+
+    Args:
+        name: The span name.
+        attributes: Its attributes (None values are left out).
+        kind: The span kind.
+        root: Start a new trace even inside another span.
+    """
     if not _STATE.enabled:
         yield trace.INVALID_SPAN
         return
+    from opentelemetry.context import Context
+
     with _STATE.tracer.start_as_current_span(
-        name, kind=kind, attributes=_clean(attributes), record_exception=False
+        name,
+        context=Context() if root else None,
+        kind=kind,
+        attributes=_clean(attributes),
+        record_exception=False,
     ) as current:
         try:
             yield current
