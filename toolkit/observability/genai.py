@@ -83,11 +83,11 @@ def _json(value: Any) -> str:
 def _text_parts(content: Any) -> list[dict[str, Any]]:
     if isinstance(content, str):
         return [{"type": "text", "content": content}] if content else []
-    parts: list[dict[str, Any]] = []
-    for block in content or ():
-        if isinstance(block, Mapping) and block.get("type") == "text":
-            parts.append({"type": "text", "content": str(block.get("text", ""))})
-    return parts
+    return [
+        {"type": "text", "content": str(block.get("text", ""))}
+        for block in content or ()
+        if isinstance(block, Mapping) and block.get("type") == "text"
+    ]
 
 
 def messages_to_semconv(
@@ -232,9 +232,7 @@ def _add_chat_content(
 
 
 @contextlib.contextmanager
-def agent_span(
-    *, agent: str, conversation: str, role: str, user_text: str
-) -> Iterator[trace.Span]:
+def agent_span(*, agent: str, conversation: str, role: str, user_text: str) -> Iterator[trace.Span]:
     """An ``invoke_agent {agent}`` span around one agent turn."""
     attributes: dict[str, Any] = {
         OPERATION_NAME: "invoke_agent",
@@ -312,7 +310,9 @@ def end_tool_call(current: trace.Span, *, status: str, result: Any) -> None:
         current.set_status(trace.StatusCode.ERROR, "tool_error")
     masked = tracing.masked_content(result)
     if masked is not None:
-        current.set_attribute(TOOL_CALL_RESULT, masked if isinstance(masked, str) else _json(masked))
+        current.set_attribute(
+            TOOL_CALL_RESULT, masked if isinstance(masked, str) else _json(masked)
+        )
 
 
 @contextlib.contextmanager

@@ -50,7 +50,9 @@ CLIENT_FAILOVERS = Counter(
 )
 CLIENT_PROMPT_TOKENS = Counter("toolkit_client_prompt_tokens", "Prompt tokens billed.", _LABELS)
 CLIENT_CACHED_TOKENS = Counter(
-    "toolkit_client_cached_tokens", "Prompt tokens the endpoint served from its prefix cache.", _LABELS
+    "toolkit_client_cached_tokens",
+    "Prompt tokens the endpoint served from its prefix cache.",
+    _LABELS,
 )
 CLIENT_COMPLETION_TOKENS = Counter(
     "toolkit_client_completion_tokens", "Completion tokens billed.", _LABELS

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opentelemetry import trace
 
@@ -24,12 +24,13 @@ from toolkit import __version__
 from toolkit.errors import UsageError
 
 if TYPE_CHECKING:
-    from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
+    from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import SpanExporter
 
 __all__ = [
     "CAPTURE_CONTENT_ENV",
     "Masker",
+    "SpanListener",
     "TracingSettings",
     "active",
     "add_span_processor",
@@ -66,6 +67,23 @@ class TracingSettings:
     exporters: list[str] = field(default_factory=list)
     capture_content: bool = False
     jsonl_path: Path | None = None
+
+
+class SpanListener(Protocol):
+    """What `add_span_processor` accepts: the SDK's span-processor methods."""
+
+    def on_start(self, span: Any, parent_context: Any = None) -> None:
+        """A span started."""
+
+    def on_end(self, span: Any) -> None:
+        """A span ended."""
+
+    def shutdown(self) -> None:
+        """No more spans will come."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Export what is buffered."""
+        ...
 
 
 class _State:
@@ -125,7 +143,7 @@ def _refresh_locked() -> None:
         provider.shutdown()
 
 
-def add_span_processor(processor: SpanProcessor) -> None:
+def add_span_processor(processor: SpanListener) -> None:
     """Send spans to ``processor`` too, turning tracing on if it was off.
 
     The evaluation runner uses this to collect each case's spans for its timeline.
@@ -136,7 +154,7 @@ def add_span_processor(processor: SpanProcessor) -> None:
         _refresh_locked()
 
 
-def remove_span_processor(processor: SpanProcessor) -> None:
+def remove_span_processor(processor: SpanListener) -> None:
     """Stop sending spans to ``processor``; tracing turns off when nothing else listens."""
     with _STATE.lock:
         before = _STATE.listeners
