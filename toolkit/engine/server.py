@@ -50,7 +50,9 @@ def create_app(engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BY
 
     @app.api_route("/{path:path}", methods=_METHODS)
     async def route(request: Request, path: str) -> Response:
-        metrics.running(+1)
+        # vLLM counts generation requests only, not scrapes or health checks.
+        counted = request.url.path.rstrip("/").endswith("/chat/completions")
+        metrics.running(+1 if counted else 0)
         streaming = False
         try:
             body, too_large = await _read_body(request, api.max_body_bytes)
@@ -67,7 +69,7 @@ def create_app(engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BY
                                 await asyncio.sleep(delay)
                             yield data
                     finally:
-                        metrics.running(-1)
+                        metrics.running(-1 if counted else 0)
 
                 streaming = True
                 return StreamingResponse(
@@ -78,7 +80,7 @@ def create_app(engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BY
             return Response(result.body, status_code=result.status, headers=result.headers)
         finally:
             if not streaming:
-                metrics.running(-1)
+                metrics.running(-1 if counted else 0)
 
     return app
 

@@ -22,6 +22,7 @@ from toolkit.observability import tracing
 
 __all__ = [
     "AGENT_NAME",
+    "CONTENT_ATTRIBUTES",
     "CONVERSATION_ID",
     "DATA_SOURCE_ID",
     "INPUT_MESSAGES",
@@ -29,6 +30,7 @@ __all__ = [
     "OUTPUT_MESSAGES",
     "PROVIDER_NAME",
     "REQUEST_MODEL",
+    "RETRIEVAL_QUERY",
     "RESPONSE_MODEL",
     "SYSTEM_INSTRUCTIONS",
     "TOOL_CALL_ARGUMENTS",
@@ -69,6 +71,18 @@ TOOL_CALL_RESULT = "gen_ai.tool.call.result"
 INPUT_MESSAGES = "gen_ai.input.messages"
 OUTPUT_MESSAGES = "gen_ai.output.messages"
 SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions"
+RETRIEVAL_QUERY = "gen_ai.retrieval.query.text"
+CONTENT_ATTRIBUTES = frozenset(
+    {
+        INPUT_MESSAGES,
+        OUTPUT_MESSAGES,
+        SYSTEM_INSTRUCTIONS,
+        TOOL_CALL_ARGUMENTS,
+        TOOL_CALL_RESULT,
+        RETRIEVAL_QUERY,
+    }
+)
+"""Attributes that hold message contents: recorded only when opted in, always masked."""
 
 
 def short_hash(value: str) -> str:
@@ -326,7 +340,7 @@ def retrieval_span(*, data_source: str, top_k: int, query: str) -> Iterator[trac
     if tracing.active():
         masked = tracing.masked_content(query)
         if masked is not None:
-            attributes["gen_ai.retrieval.query.text"] = masked
+            attributes[RETRIEVAL_QUERY] = masked
     with tracing.span(f"retrieval {data_source}", attributes) as current:
         yield current
 
