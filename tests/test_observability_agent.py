@@ -91,7 +91,7 @@ def test_an_agent_turn_is_one_trace_of_genai_spans(project: Project) -> None:
     assert retrieval.attributes is not None
     assert retrieval.attributes["gen_ai.operation.name"] == "retrieval"
     assert retrieval.attributes["gen_ai.data_source.id"] == "knowledge"
-    assert retrieval.attributes["toolkit.retrieval.results"] > 0
+    assert retrieval.attributes["toolkit.retrieval.results"] == 4  # top_k of the project
 
     chats = by_name(spans, "chat ")
     assert len(chats) == result.usage.calls == 2
@@ -99,9 +99,8 @@ def test_an_agent_turn_is_one_trace_of_genai_spans(project: Project) -> None:
         assert parent_of(chat, spans) is root
         assert chat.attributes is not None
         assert chat.attributes["gen_ai.conversation.id"] == session.session_id
-    assert sum(int(c.attributes["gen_ai.usage.input_tokens"]) for c in chats) == (  # type: ignore[index]
-        result.usage.prompt_tokens
-    )
+    billed = [dict(c.attributes or {})["gen_ai.usage.input_tokens"] for c in chats]
+    assert sum(int(str(n)) for n in billed) == result.usage.prompt_tokens
 
     (tool,) = by_name(spans, "execute_tool ")
     assert tool.name == "execute_tool loan_amortization"

@@ -123,7 +123,10 @@ def counter(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-ENDPOINTS = [Endpoint(url="http://a.test/v1", model="m"), Endpoint(url="http://b.test/v1", model="m")]
+ENDPOINTS = [
+    Endpoint(url="http://a.test/v1", model="m"),
+    Endpoint(url="http://b.test/v1", model="m"),
+]
 NO_WAIT = RetryPolicy(backoff_base=0.0, jitter=False)
 
 

@@ -117,14 +117,14 @@ class Metrics:
         self._latency = pair(
             Histogram,
             "request_duration_seconds",
-            "vllm:e2e_request_latency",
+            "vllm:e2e_request_latency_seconds",
             "Seconds from request to last token (simulated latency included).",
             buckets=_LATENCY_BUCKETS,
         )
         self._ttft = pair(
             Histogram,
             "time_to_first_token_seconds",
-            "vllm:time_to_first_token",
+            "vllm:time_to_first_token_seconds",
             "Seconds from request to first token (simulated latency included).",
             buckets=_TTFT_BUCKETS,
         )

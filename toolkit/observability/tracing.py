@@ -168,6 +168,7 @@ def configure_tracing(
     *,
     exporters: Sequence[SpanExporter] = (),
     otlp_endpoint: str | None = None,
+    otlp_traces_url: str | None = None,
     jsonl_path: str | Path | None = None,
     capture_content: bool = False,
     masker: Masker | None = None,
@@ -179,6 +180,8 @@ def configure_tracing(
         exporters: Span exporters to use as they are (tests pass ``InMemorySpanExporter``).
         otlp_endpoint: Base URL of an OTLP/HTTP collector (``http://host:4318``); spans go
             to ``<url>/v1/traces`` unless the URL already ends with it.
+        otlp_traces_url: The full OTLP/HTTP traces URL, used as given (wins over
+            ``otlp_endpoint``).
         jsonl_path: Write every span as one JSON line to this file (written at shutdown,
             through a temporary file and a rename).
         capture_content: Record message contents (``gen_ai.input.messages``...), masked.
@@ -202,10 +205,11 @@ def configure_tracing(
     shutdown_tracing()
     settings = TracingSettings(capture_content=capture_content)
     chosen: list[tuple[str, SpanExporter]] = [(type(e).__name__, e) for e in exporters]
-    if otlp_endpoint:
+    url = otlp_traces_url or (_traces_url(otlp_endpoint) if otlp_endpoint else None)
+    if url:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        chosen.append(("otlp", OTLPSpanExporter(endpoint=_traces_url(otlp_endpoint))))
+        chosen.append(("otlp", OTLPSpanExporter(endpoint=url)))
     if jsonl_path is not None:
         from toolkit.observability.jsonl import JsonLinesSpanExporter
 
@@ -250,15 +254,15 @@ def configure_from_env(
     env = os.environ if environ is None else environ
     if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return None
-    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get(
-        "OTEL_EXPORTER_OTLP_ENDPOINT"
-    )
-    if not endpoint and jsonl_path is None:
+    traces_url = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if not (traces_url or endpoint) and jsonl_path is None:
         return None
     if capture_content is None:
         capture_content = env.get(CAPTURE_CONTENT_ENV, "").strip().lower() == "true"
     return configure_tracing(
         otlp_endpoint=endpoint or None,
+        otlp_traces_url=traces_url or None,
         jsonl_path=jsonl_path,
         capture_content=capture_content,
         masker=masker,
