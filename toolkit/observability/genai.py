@@ -346,10 +346,15 @@ def retrieval_span(*, data_source: str, top_k: int, query: str) -> Iterator[trac
 
 
 def end_retrieval(current: trace.Span, *, document_ids: Sequence[str]) -> None:
-    """Put what a search found (ids only, never text) on its span."""
+    """Put what a search found on its span: how many passages, from which documents.
+
+    Args:
+        current: The retrieval span.
+        document_ids: The document id of each passage found, best first (never its text).
+    """
     if current.is_recording():
         current.set_attribute("toolkit.retrieval.results", len(document_ids))
-        current.set_attribute("toolkit.retrieval.document_ids", list(document_ids))
+        current.set_attribute("toolkit.retrieval.document_ids", list(dict.fromkeys(document_ids)))
 
 
 def decision_span(
