@@ -122,7 +122,7 @@ def main() -> None:
         with KnowledgeStore(root / "hashed-db", embeddings=HashingEmbeddings()) as store:
             store.ingest(root / "knowledge")
             project = load_project(root)
-            project.store = store  # type: ignore[misc]
+            project.store = store
             run_mode(project, "off")  # warm: imports, tokenizer, the engine's prefix cache
             times: dict[str, list[float]] = {mode: [] for mode in MODES}
             spans: dict[str, int] = {}
