@@ -90,6 +90,7 @@ PUBLIC = {
         "configure_tracing",
         "content_masker",
         "count_call",
+        "count_tool_call",
         "decision_span",
         "end_agent_turn",
         "end_retrieval",

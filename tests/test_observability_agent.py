@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from prometheus_client import REGISTRY
 
 from toolkit.agent import AgentResult, Project, Session, load_project
 from toolkit.agent.tracing_setup import default_masker
@@ -181,3 +182,38 @@ def test_each_case_gets_its_own_timeline_in_the_report(project: Project) -> None
     page = render_html(report)
     assert 'id="timeline-loan"' in page and 'id="timeline-card"' in page
     assert "execute_tool loan_amortization (ok)" in page
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_turns_tools_retrieval_and_decisions_are_counted_with_tracing_off(
+    project: Project,
+) -> None:
+    agent = project.config.project.name
+    names = [
+        ("toolkit_agent_turns_total", {"agent": agent, "outcome": "answered"}),
+        ("toolkit_agent_turn_duration_seconds_count", {"agent": agent}),
+        ("toolkit_agent_tool_calls_total", {"tool": "validate_account_id", "status": "ok"}),
+        ("toolkit_retrieval_searches_total", {"source": "knowledge"}),
+        ("toolkit_retrieval_passages_total", {"source": "knowledge"}),
+    ]
+    before = [sample(name, **labels) for name, labels in names]
+    rules_before = {
+        (rule, stage): sample("toolkit_compliance_rule_hits_total", rule=rule, stage=stage)
+        for rule in [r.id for r in project.rules]
+        for stage in ("input", "retrieval", "tool_call", "output")
+    }
+    _, result = ask(project, CARD)
+    assert not active()
+    after = [sample(name, **labels) for name, labels in names]
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1, 1, 4]
+    fired: dict[tuple[str, str], int] = {}
+    for decision in result.decisions:
+        for rule in decision.rule_ids:
+            fired[(rule, decision.stage)] = fired.get((rule, decision.stage), 0) + 1
+    assert fired  # the card number fires a PII rule somewhere
+    for (rule, stage), count in fired.items():
+        now = sample("toolkit_compliance_rule_hits_total", rule=rule, stage=stage)
+        assert now - rules_before[(rule, stage)] == count

@@ -1,5 +1,7 @@
 """The agent's spans: one ``execute_tool`` span per tool call, around compliance and the tool.
 
+Every call is counted (``toolkit_agent_tool_calls_total``), tracing on or off.
+
 The middleware is the outermost one, so the tool_call-stage decision and the
 tool's own run are children of the tool's span. With tracing off it hands the
 call straight on.
@@ -15,7 +17,7 @@ from langchain_core.messages import ToolMessage
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.types import Command
 
-from toolkit.observability import active, end_tool_call, tool_span
+from toolkit.observability import active, count_tool_call, end_tool_call, tool_span
 
 __all__ = ["ToolSpanMiddleware"]
 
@@ -36,14 +38,17 @@ class ToolSpanMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         request: ToolCallRequest,
         handler: Callable[[ToolCallRequest], _Result],
     ) -> _Result:
-        """Run the call inside its span."""
-        if not active():
-            return handler(request)
+        """Run the call inside its span, and count it."""
         call = request.tool_call
+        if not active():
+            result = handler(request)
+            count_tool_call(call["name"], _status(result)[0])
+            return result
         with tool_span(call["name"], call.get("id"), call.get("args")) as span:
             result = handler(request)
             status, content = _status(result)
             end_tool_call(span, status=status, result=content)
+        count_tool_call(call["name"], status)
         return result
 
     async def awrap_tool_call(
@@ -52,11 +57,14 @@ class ToolSpanMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         handler: Callable[[ToolCallRequest], Awaitable[_Result]],
     ) -> _Result:
         """Async twin of `wrap_tool_call`."""
-        if not active():
-            return await handler(request)
         call = request.tool_call
+        if not active():
+            result = await handler(request)
+            count_tool_call(call["name"], _status(result)[0])
+            return result
         with tool_span(call["name"], call.get("id"), call.get("args")) as span:
             result = await handler(request)
             status, content = _status(result)
             end_tool_call(span, status=status, result=content)
+        count_tool_call(call["name"], status)
         return result

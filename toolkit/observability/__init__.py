@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from toolkit.observability.genai import (
     agent_span,
+    count_tool_call,
     decision_span,
     end_agent_turn,
     end_retrieval,
@@ -46,6 +47,7 @@ __all__ = [
     "configure_tracing",
     "content_masker",
     "count_call",
+    "count_tool_call",
     "decision_span",
     "end_agent_turn",
     "end_retrieval",

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from opentelemetry import trace
 
-from toolkit.observability import tracing
+from toolkit.observability import metrics, tracing
 
 __all__ = [
     "AGENT_NAME",
@@ -41,7 +43,10 @@ __all__ = [
     "USAGE_CACHE_READ_INPUT_TOKENS",
     "USAGE_INPUT_TOKENS",
     "USAGE_OUTPUT_TOKENS",
+    "Search",
+    "Turn",
     "agent_span",
+    "count_tool_call",
     "decision_span",
     "end_agent_turn",
     "end_retrieval",
@@ -245,9 +250,17 @@ def _add_chat_content(
         )
 
 
+@dataclass
+class Turn:
+    """One agent turn in progress: its span, and how it ended (set by `end_agent_turn`)."""
+
+    span: trace.Span
+    outcome: str = "answered"
+
+
 @contextlib.contextmanager
-def agent_span(*, agent: str, conversation: str, role: str, user_text: str) -> Iterator[trace.Span]:
-    """An ``invoke_agent {agent}`` span around one agent turn."""
+def agent_span(*, agent: str, conversation: str, role: str, user_text: str) -> Iterator[Turn]:
+    """An ``invoke_agent {agent}`` span around one agent turn; the turn is counted too."""
     attributes: dict[str, Any] = {
         OPERATION_NAME: "invoke_agent",
         AGENT_NAME: agent,
@@ -260,12 +273,22 @@ def agent_span(*, agent: str, conversation: str, role: str, user_text: str) -> I
             attributes[INPUT_MESSAGES] = _json(
                 [{"role": "user", "parts": [{"type": "text", "content": masked}]}]
             )
-    with tracing.span(f"invoke_agent {agent}", attributes) as current:
-        yield current
+    started = time.perf_counter()
+    turn = Turn(trace.INVALID_SPAN)
+    try:
+        with tracing.span(f"invoke_agent {agent}", attributes) as current:
+            turn.span = current
+            yield turn
+    except BaseException:
+        turn.outcome = "error"
+        raise
+    finally:
+        metrics.AGENT_TURNS.labels(agent, turn.outcome).inc()
+        metrics.AGENT_TURN_SECONDS.labels(agent).observe(time.perf_counter() - started)
 
 
 def end_agent_turn(
-    current: trace.Span,
+    turn: Turn,
     *,
     answer: str,
     usage: Mapping[str, float],
@@ -273,6 +296,8 @@ def end_agent_turn(
     refused: bool,
 ) -> None:
     """Put a finished turn's totals (and, opted in, its masked answer) on its span."""
+    turn.outcome = "refused" if refused else "answered"
+    current = turn.span
     if not current.is_recording():
         return
     prompt = int(usage.get("prompt_tokens", 0))
@@ -314,6 +339,11 @@ def tool_span(name: str, call_id: str | None, arguments: Any) -> Iterator[trace.
         yield current
 
 
+def count_tool_call(name: str, status: str) -> None:
+    """Count one tool call by outcome (tracing on or off)."""
+    metrics.TOOL_CALLS.labels(name, status).inc()
+
+
 def end_tool_call(current: trace.Span, *, status: str, result: Any) -> None:
     """Put a tool call's status (and, opted in, its masked result) on its span."""
     if not current.is_recording():
@@ -329,9 +359,17 @@ def end_tool_call(current: trace.Span, *, status: str, result: Any) -> None:
         )
 
 
+@dataclass
+class Search:
+    """One knowledge-store search in progress: its span and its data source."""
+
+    span: trace.Span
+    data_source: str
+
+
 @contextlib.contextmanager
-def retrieval_span(*, data_source: str, top_k: int, query: str) -> Iterator[trace.Span]:
-    """A ``retrieval {data_source}`` span around one knowledge-store search."""
+def retrieval_span(*, data_source: str, top_k: int, query: str) -> Iterator[Search]:
+    """A ``retrieval {data_source}`` span around one knowledge-store search; counted too."""
     attributes: dict[str, Any] = {
         OPERATION_NAME: "retrieval",
         DATA_SOURCE_ID: data_source,
@@ -341,20 +379,28 @@ def retrieval_span(*, data_source: str, top_k: int, query: str) -> Iterator[trac
         masked = tracing.masked_content(query)
         if masked is not None:
             attributes[RETRIEVAL_QUERY] = masked
-    with tracing.span(f"retrieval {data_source}", attributes) as current:
-        yield current
+    started = time.perf_counter()
+    try:
+        with tracing.span(f"retrieval {data_source}", attributes) as current:
+            yield Search(current, data_source)
+    finally:
+        metrics.RETRIEVALS.labels(data_source).inc()
+        metrics.RETRIEVAL_SECONDS.labels(data_source).observe(time.perf_counter() - started)
 
 
-def end_retrieval(current: trace.Span, *, document_ids: Sequence[str]) -> None:
+def end_retrieval(search: Search, *, document_ids: Sequence[str]) -> None:
     """Put what a search found on its span: how many passages, from which documents.
 
     Args:
-        current: The retrieval span.
+        search: The search, as `retrieval_span` yielded it.
         document_ids: The document id of each passage found, best first (never its text).
     """
-    if current.is_recording():
-        current.set_attribute("toolkit.retrieval.results", len(document_ids))
-        current.set_attribute("toolkit.retrieval.document_ids", list(dict.fromkeys(document_ids)))
+    metrics.RETRIEVED_PASSAGES.labels(search.data_source).inc(len(document_ids))
+    if search.span.is_recording():
+        search.span.set_attribute("toolkit.retrieval.results", len(document_ids))
+        search.span.set_attribute(
+            "toolkit.retrieval.document_ids", list(dict.fromkeys(document_ids))
+        )
 
 
 def decision_span(
@@ -365,7 +411,10 @@ def decision_span(
     tool: str | None = None,
     session: str | None = None,
 ) -> None:
-    """Record one compliance decision as an instant ``compliance {stage}`` span."""
+    """Count one compliance decision, and record it as an instant ``compliance {stage}`` span."""
+    metrics.DECISIONS.labels(stage, action).inc()
+    for rule in rule_ids:
+        metrics.RULE_HITS.labels(rule, stage).inc()
     if not tracing.active():
         return
     with tracing.span(

@@ -1,4 +1,4 @@
-"""The token client's Prometheus metrics, per endpoint.
+"""Prometheus metrics: the token client (per endpoint), agent turns, tools, retrieval, decisions.
 
 They live in `prometheus_client`'s default registry, so a long-running service that
 already exposes it (``start_http_server``, a WSGI/ASGI app) publishes them with no
@@ -16,6 +16,8 @@ from pathlib import Path
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 
 __all__ = [
+    "AGENT_TURNS",
+    "AGENT_TURN_SECONDS",
     "CLIENT_CACHED_TOKENS",
     "CLIENT_COMPLETION_TOKENS",
     "CLIENT_COST",
@@ -25,6 +27,12 @@ __all__ = [
     "CLIENT_REQUESTS",
     "CLIENT_REQUEST_SECONDS",
     "CLIENT_RETRIES",
+    "DECISIONS",
+    "RETRIEVALS",
+    "RETRIEVAL_SECONDS",
+    "RETRIEVED_PASSAGES",
+    "RULE_HITS",
+    "TOOL_CALLS",
     "count_call",
     "render_metrics",
     "write_metrics_file",
@@ -65,6 +73,36 @@ CLIENT_REQUEST_SECONDS = Histogram(
     "Seconds from first send to the complete answer (retries included).",
     _LABELS,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
+
+
+AGENT_TURNS = Counter(
+    "toolkit_agent_turns",
+    "Agent turns by outcome (answered, refused, error).",
+    ["agent", "outcome"],
+)
+AGENT_TURN_SECONDS = Histogram(
+    "toolkit_agent_turn_duration_seconds",
+    "Seconds per agent turn (retrieval, model calls, tools, compliance).",
+    ["agent"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+)
+TOOL_CALLS = Counter("toolkit_agent_tool_calls", "Tool calls by outcome.", ["tool", "status"])
+RETRIEVALS = Counter("toolkit_retrieval_searches", "Knowledge-store searches.", ["source"])
+RETRIEVED_PASSAGES = Counter(
+    "toolkit_retrieval_passages", "Passages the searches returned.", ["source"]
+)
+RETRIEVAL_SECONDS = Histogram(
+    "toolkit_retrieval_duration_seconds",
+    "Seconds per knowledge-store search (embedding the query included).",
+    ["source"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+DECISIONS = Counter(
+    "toolkit_compliance_decisions", "Compliance decisions by stage and action.", ["stage", "action"]
+)
+RULE_HITS = Counter(
+    "toolkit_compliance_rule_hits", "Decisions in which each rule fired.", ["rule", "stage"]
 )
 
 
