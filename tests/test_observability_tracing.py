@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from toolkit.observability import (
 )
 from toolkit.observability.genai import CONTENT_ATTRIBUTES
 from toolkit.observability.tracing import span, tracer
-from toolkit.tokens import Endpoint, RetryPolicy, TokenClient
+from toolkit.tokens import AsyncTokenClient, ChatResult, Endpoint, RetryPolicy, TokenClient
 
 QUESTION = [
     {"role": "system", "content": "You answer briefly. " * 10},
@@ -254,3 +255,18 @@ def test_jsonl_file_holds_every_span(tmp_path: Path) -> None:
     assert [row["name"] for row in rows] == ["chat m", "chat m"]
     assert rows[1]["attributes"]["gen_ai.usage.cache_read.input_tokens"] > 0
     assert not active()
+
+
+def test_async_client_spans_nest_under_the_current_span(spans: InMemorySpanExporter) -> None:
+    async def run() -> tuple[ChatResult, int]:
+        async with AsyncTokenClient(Endpoint(url="local", model="m")) as client:
+            with span("outer") as outer:
+                result = await client.chat(QUESTION, session_id="async-1")
+        return result, outer.get_span_context().span_id
+
+    result, outer_id = asyncio.run(run())
+    (chat,) = chat_spans(spans)
+    assert chat.parent is not None and chat.parent.span_id == outer_id
+    attributes = dict(chat.attributes or {})
+    assert attributes["gen_ai.conversation.id"] == "async-1"
+    assert attributes["gen_ai.usage.input_tokens"] == result.usage.prompt_tokens
