@@ -50,6 +50,7 @@ class CaseTimelines:
                 root=True,
             ) as current:
                 trace_id = current.get_span_context().trace_id
+                self._collector.watch(trace_id)
                 yield rows
         finally:
             # The case span has ended, so every span of its trace has: take them all.

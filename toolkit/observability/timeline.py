@@ -44,39 +44,40 @@ _KINDS = {
 
 
 class TimelineCollector:
-    """A span processor keeping finished spans per trace until they are taken.
+    """A span processor keeping the finished spans of the traces it was asked to watch.
 
-    Args:
-        max_traces: Traces kept at most; the oldest are dropped past it, so spans of a
-            trace nobody takes cannot grow without bound.
+    Spans of other traces (another run in the same process, a service's own requests)
+    are ignored, so nothing accumulates that nobody will take.
     """
 
-    def __init__(self, max_traces: int = 10_000) -> None:
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._spans: dict[int, list[ReadableSpan]] = {}
-        self._max = max_traces
+
+    def watch(self, trace_id: int) -> None:
+        """Keep the spans of ``trace_id`` from now on, until `take`."""
+        with self._lock:
+            self._spans.setdefault(trace_id, [])
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         """Nothing to do when a span starts."""
 
     def on_end(self, span: ReadableSpan) -> None:
-        """Keep a finished span under its trace id."""
+        """Keep a finished span of a watched trace."""
         if span.context is None:
             return
         with self._lock:
-            self._spans.setdefault(span.context.trace_id, []).append(span)
-            while len(self._spans) > self._max:
-                self._spans.pop(next(iter(self._spans)))
+            kept = self._spans.get(span.context.trace_id)
+            if kept is not None:
+                kept.append(span)
 
     def take(self, trace_id: int) -> list[ReadableSpan]:
-        """Remove and return the finished spans of one trace."""
+        """Remove and return the finished spans of one trace, and stop watching it."""
         with self._lock:
             return self._spans.pop(trace_id, [])
 
     def shutdown(self) -> None:
-        """Drop what is kept."""
-        with self._lock:
-            self._spans.clear()
+        """No more spans will come; what was kept can still be taken."""
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Spans are kept in memory; nothing to flush."""
