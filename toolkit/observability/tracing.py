@@ -95,12 +95,16 @@ class _State:
         self.exporting = False
         self.capture = False
         self.masker: Masker | None = None
+        self.memo: dict[str, Any] = {}
         self.listeners: tuple[Any, ...] = ()
         self.fanout: Any = None
 
 
 _STATE = _State()
-_MASKER: ContextVar[Masker | None] = ContextVar("toolkit_trace_masker", default=None)
+# The masker in force for this thread or task, with what it has already masked.
+_MASKER: ContextVar[tuple[Masker, dict[str, Any]] | None] = ContextVar(
+    "toolkit_trace_masker", default=None
+)
 
 
 def active() -> bool:
@@ -224,6 +228,7 @@ def configure_tracing(
         _STATE.exporting = bool(chosen)
         _STATE.capture = capture_content
         _STATE.masker = masker
+        _STATE.memo = {}
         _refresh_locked()
     return settings
 
@@ -280,6 +285,7 @@ def shutdown_tracing() -> None:
         _STATE.exporting = False
         _STATE.capture = False
         _STATE.masker = None
+        _STATE.memo = {}
         _STATE.fanout = None
         if _STATE.listeners:
             _provider()
@@ -291,7 +297,7 @@ def shutdown_tracing() -> None:
 @contextlib.contextmanager
 def content_masker(masker: Masker) -> Iterator[None]:
     """Mask recorded contents with ``masker`` inside this block (this thread or task)."""
-    token = _MASKER.set(masker)
+    token = _MASKER.set((masker, {}))
     try:
         yield
     finally:
@@ -302,10 +308,35 @@ def masked_content(value: Any) -> Any | None:
     """``value`` masked for a span, or None when contents are not to be recorded."""
     if not (_STATE.enabled and _STATE.capture):
         return None
-    masker = _MASKER.get() or _STATE.masker
+    scoped = _MASKER.get()
+    masker, memo = scoped if scoped is not None else (_STATE.masker, _STATE.memo)
     if masker is None:
         return None
-    return masker(value)
+    return _masked(masker, value, memo)
+
+
+_MEMO_MAX = 4096
+
+
+def _masked(masker: Masker, value: Any, memo: dict[str, Any]) -> Any:
+    """Mask string by string, remembering each one.
+
+    A conversation resends its whole history and system prompt with every call, and
+    masking is the costly part of recording contents.
+    """
+    if isinstance(value, str):
+        found = memo.get(value)
+        if found is None:
+            found = masker(value)
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[value] = found
+        return found
+    if isinstance(value, Mapping):
+        return {str(k): _masked(masker, v, memo) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(masker, v, memo) for v in value]
+    return value
 
 
 @contextlib.contextmanager
