@@ -270,3 +270,19 @@ def test_async_client_spans_nest_under_the_current_span(spans: InMemorySpanExpor
     attributes = dict(chat.attributes or {})
     assert attributes["gen_ai.conversation.id"] == "async-1"
     assert attributes["gen_ai.usage.input_tokens"] == result.usage.prompt_tokens
+
+
+def test_a_telemetry_failure_never_fails_the_call(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import toolkit.tokens.telemetry as telemetry
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("exporter bug")
+
+    monkeypatch.setattr(telemetry, "record_chat", broken)
+    with TokenClient(Endpoint(url="local", model="m")) as client:
+        result = client.chat(QUESTION)
+        (totals,) = client.ledger.totals(by="endpoint").values()
+    assert result.usage.prompt_tokens > 0 and totals.calls == 1
+    assert "could not report a token call" in caplog.text

@@ -231,11 +231,11 @@ class Session:
                 conversation=self.session_id,
                 role=self.role,
                 user_text=text,
-            ) as span,
+            ) as turn,
         ):
             result = self._ask(text)
             end_agent_turn(
-                span,
+                turn,
                 answer=result.answer,
                 usage=result.usage.model_dump(),
                 tool_calls=len(result.tool_calls),

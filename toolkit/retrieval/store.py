@@ -280,9 +280,9 @@ class KnowledgeStore:
         """
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        with retrieval_span(data_source=self.name, top_k=k, query=query) as span:
+        with retrieval_span(data_source=self.name, top_k=k, query=query) as search:
             passages = self._search(query, k, where)
-            end_retrieval(span, document_ids=[p.doc_id for p in passages])
+            end_retrieval(search, document_ids=[p.doc_id for p in passages])
         return passages
 
     def _search(self, query: str, k: int, where: dict[str, Any] | None) -> list[Passage]:

@@ -1,13 +1,17 @@
 """What the token client reports to `toolkit.observability` for each call it accounts for.
 
 Called where a call is written to the ledger (success, response-cache hit, failure),
-so the span and the counters describe exactly what the ledger holds.
+so the span and the counters describe exactly what the ledger holds. A failure to
+report is logged and never fails the call: the answer matters more than its telemetry.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ParamSpec
 
 from toolkit.errors import EndpointUnavailableError, TokenServiceError
 from toolkit.observability import count_call, record_chat
@@ -18,6 +22,9 @@ if TYPE_CHECKING:
     from toolkit.tokens.results import ChatResult
 
 __all__ = ["observe_failure", "observe_result", "provider_name"]
+
+logger = logging.getLogger("toolkit.tokens")
+_P = ParamSpec("_P")
 
 
 def provider_name(endpoint: Endpoint) -> str:
@@ -42,6 +49,18 @@ def _attempts(prepared: Prepared, index: int | None) -> tuple[int, bool]:
     return retries, index is not None and bool(plan.order) and index != plan.order[0]
 
 
+def _guarded(report: Callable[_P, None]) -> Callable[_P, None]:
+    @functools.wraps(report)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            report(*args, **kwargs)
+        except Exception:
+            logger.warning("could not report a token call to telemetry", exc_info=True)
+
+    return guarded
+
+
+@_guarded
 def observe_result(
     endpoints: tuple[Endpoint, ...], prepared: Prepared, result: ChatResult, status: str
 ) -> None:
@@ -93,6 +112,7 @@ def observe_result(
     )
 
 
+@_guarded
 def observe_failure(
     endpoints: tuple[Endpoint, ...],
     prepared: Prepared,
