@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from toolkit.engine import LocalEngine, LocalTransport
 
@@ -97,10 +98,14 @@ def test_metrics_count_prefix_cache_tokens(client: httpx.Client, engine: LocalEn
         "generation_tokens_total",
     ):
         assert f"toolkit_engine_{name}" in text
-    hits = [line for line in text.splitlines() if line.startswith("vllm:prefix_cache_hits_total")]
-    assert hits == [
-        f'vllm:prefix_cache_hits_total{{model_name="toolkit-local"}} {engine.cache.stats().hits}'
+    # prometheus_client writes the page now: read it with its parser, not by line shape.
+    hits = [
+        (sample.labels, sample.value)
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "vllm:prefix_cache_hits_total"
     ]
+    assert hits == [({"model_name": "toolkit-local"}, engine.cache.stats().hits)]
 
 
 @pytest.mark.parametrize(

@@ -199,6 +199,13 @@ def cache_analyze(
     typer.echo(f"achieved / ideal  {report.ratio:.3f}")
 
 
+_TRACE_OTEL = typer.Option(
+    "--trace-otel",
+    help="Also write OpenTelemetry spans to this JSON-lines file "
+    "(OTLP/HTTP export follows OTEL_EXPORTER_OTLP_ENDPOINT).",
+)
+
+
 @app.command("ask")
 def ask(
     args: Annotated[
@@ -209,12 +216,14 @@ def ask(
         str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+    trace_otel: Annotated[Path | None, _TRACE_OTEL] = None,
 ) -> None:
     """Ask the project's agent one question and show the answer, tool calls and tokens."""
     from rich.console import Console
 
     from toolkit.agent import Session, load_project
     from toolkit.agent.console import print_result
+    from toolkit.agent.tracing_setup import command_tracing
     from toolkit.config import resolve_endpoint
     from toolkit.errors import UsageError
 
@@ -226,7 +235,8 @@ def ask(
         project, role=role, endpoint=resolve_endpoint(project.config, endpoint, model)
     )
     try:
-        result = session.ask(question)
+        with command_tracing(trace_otel):
+            result = session.ask(question)
     finally:
         session.close()
     print_result(Console(highlight=False), result)
@@ -259,6 +269,13 @@ def eval_command(
             "--response-cache", help="Answer exact repeats from the response cache (zero tokens)."
         ),
     ] = False,
+    trace_otel: Annotated[Path | None, _TRACE_OTEL] = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-file", help="Write the token client's Prometheus metrics here at the end."
+        ),
+    ] = None,
 ) -> None:
     """Run the project's evaluation cases; exit 1 when a threshold in toolkit.yaml fails."""
     from rich.console import Console
@@ -282,6 +299,8 @@ def eval_command(
             model=model,
             compare=compare,
             response_cache=response_cache,
+            trace_otel=trace_otel,
+            metrics_file=metrics_file,
             cache_bound=ideal_cache_bound,
             on_start=lambda total: progress.update(task, total=total),
             on_result=lambda _result: progress.advance(task),

@@ -24,6 +24,7 @@ from toolkit.agent.results import AgentResult, DecisionRecord, ToolCallRecord, U
 from toolkit.agent.write_gate import write_gate
 from toolkit.config import EndpointConfig
 from toolkit.errors import UsageError
+from toolkit.observability import agent_span, content_masker, end_agent_turn
 from toolkit.tooling import ToolSpec, as_langchain_tools
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class Session:
         from langchain.agents import create_agent
 
         from toolkit.agent.middleware import HarnessMiddleware
+        from toolkit.agent.telemetry import ToolSpanMiddleware
         from toolkit.compliance import AuditLog, ComplianceMiddleware
 
         self.project = project
@@ -161,7 +163,7 @@ class Session:
             self._model,
             tools=as_langchain_tools(self._specs),
             system_prompt=project.system_prompt,
-            middleware=[self._compliance, self._harness],
+            middleware=[ToolSpanMiddleware(), self._compliance, self._harness],
         )
         self._messages: list[Any] = []
 
@@ -233,6 +235,26 @@ class Session:
         Returns:
             The answer with the tool calls, retrieved ids, compliance decisions, usage and trace.
         """
+        with (
+            content_masker(self._scrub),
+            agent_span(
+                agent=self.project.config.project.name,
+                conversation=self.session_id,
+                role=self.role,
+                user_text=text,
+            ) as turn,
+        ):
+            result = self._ask(text)
+            end_agent_turn(
+                turn,
+                answer=result.answer,
+                usage=result.usage.model_dump(),
+                tool_calls=len(result.tool_calls),
+                refused=result.refused,
+            )
+        return result
+
+    def _ask(self, text: str) -> AgentResult:
         from langchain_core.messages import HumanMessage
 
         started = time.perf_counter()

@@ -16,6 +16,7 @@ from toolkit.compliance.recognizers import BUILTIN_ENTITIES, Recognizer, builtin
 from toolkit.compliance.rules import Rule, RuleSet
 from toolkit.compliance.types import Finding, Hit, Passage, Stage, ToolCall
 from toolkit.compliance.write_gate import TurnEvidence, WriteGate
+from toolkit.observability import decision_span
 
 if TYPE_CHECKING:
     from toolkit.compliance.audit import AuditLog
@@ -131,6 +132,13 @@ class ComplianceEngine:
         return value
 
     def _record(self, decision: Decision) -> Decision:
+        decision_span(
+            stage=decision.stage,
+            action=decision.action,
+            rule_ids=decision.rule_ids,
+            tool=decision.tool,
+            session=self.session,
+        )
         if self.audit is not None:
             event = {"role": self.role, **decision.to_record()}
             if self.session is not None:

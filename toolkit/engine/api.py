@@ -8,12 +8,14 @@ next to the bytes; each front end sleeps its own way (asyncio or time).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.engine.engine import LocalEngine, stream_chunks
 from toolkit.engine.errors import error_body
+from toolkit.engine.metrics import CONTENT_TYPE
 from toolkit.errors import EngineRequestError
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "ApiResponse", "EngineAPI"]
@@ -110,6 +112,7 @@ class EngineAPI:
                 400, f"The request body is not valid JSON: {exc}.", param="body",
                 code="invalid_json", kind="invalid_request_error",
             )  # fmt: skip
+        started = time.perf_counter()
         try:
             completion = self.engine.run(payload)
         except EngineRequestError as exc:
@@ -121,8 +124,10 @@ class EngineAPI:
             response.delay = completion.first_token_s + completion.per_token_s * (
                 completion.completion_tokens
             )
+            self._observe(started, completion.first_token_s, response.delay)
             return response
         chunks = list(stream_chunks(completion, self.engine.tokenizer))
+        self._observe(started, completion.first_token_s, sum(delay for delay, _ in chunks))
 
         def events() -> Iterator[tuple[float, bytes]]:
             for delay, chunk in chunks:
@@ -131,6 +136,13 @@ class EngineAPI:
             yield 0.0, b"data: [DONE]\n\n"
 
         return ApiResponse(200, dict(_SSE), events=events())
+
+    def _observe(self, started: float, first_token_s: float, total_delay_s: float) -> None:
+        """Latency as a client sees it: compute time plus the simulated delays."""
+        compute = time.perf_counter() - started
+        self.engine.metrics.observe_latency(
+            total_s=compute + total_delay_s, first_token_s=compute + first_token_s
+        )
 
     def _models(self, body: bytes) -> ApiResponse:
         engine = self.engine
@@ -148,6 +160,4 @@ class EngineAPI:
 
     def _metrics(self, body: bytes) -> ApiResponse:
         text = self.engine.metrics.render(self.engine.cache.stats(), self.engine.model)
-        return ApiResponse(
-            200, {"content-type": "text/plain; version=0.0.4; charset=utf-8"}, text.encode()
-        )
+        return ApiResponse(200, {"content-type": CONTENT_TYPE}, text.encode())

@@ -108,7 +108,7 @@ class LocalEngine:
         self.latency = latency
         self.model = model
         self.max_model_len = max_model_len
-        self.metrics = Metrics()
+        self.metrics = Metrics(model)
 
     def __repr__(self) -> str:
         return (

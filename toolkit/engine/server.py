@@ -45,27 +45,42 @@ def create_app(engine: LocalEngine, *, max_body_bytes: int = DEFAULT_MAX_BODY_BY
         max_body_bytes: larger request bodies are rejected with a 400.
     """
     api = EngineAPI(engine, max_body_bytes=max_body_bytes)
+    metrics = engine.metrics
     app = FastAPI(title="toolkit engine", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.api_route("/{path:path}", methods=_METHODS)
     async def route(request: Request, path: str) -> Response:
-        body, too_large = await _read_body(request, api.max_body_bytes)
-        result = await run_in_threadpool(
-            api.handle, request.method, request.url.path, body, body_too_large=too_large
-        )
-        events = result.events
-        if events is not None:
+        # vLLM counts generation requests only, not scrapes or health checks.
+        counted = request.url.path.rstrip("/").endswith("/chat/completions")
+        metrics.running(+1 if counted else 0)
+        streaming = False
+        try:
+            body, too_large = await _read_body(request, api.max_body_bytes)
+            result = await run_in_threadpool(
+                api.handle, request.method, request.url.path, body, body_too_large=too_large
+            )
+            events = result.events
+            if events is not None:
 
-            async def stream() -> AsyncIterator[bytes]:
-                for delay, data in events:
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                    yield data
+                async def stream() -> AsyncIterator[bytes]:
+                    try:
+                        for delay, data in events:
+                            if delay > 0:
+                                await asyncio.sleep(delay)
+                            yield data
+                    finally:
+                        metrics.running(-1 if counted else 0)
 
-            return StreamingResponse(stream(), status_code=result.status, headers=result.headers)
-        if result.delay > 0:
-            await asyncio.sleep(result.delay)
-        return Response(result.body, status_code=result.status, headers=result.headers)
+                streaming = True
+                return StreamingResponse(
+                    stream(), status_code=result.status, headers=result.headers
+                )
+            if result.delay > 0:
+                await asyncio.sleep(result.delay)
+            return Response(result.body, status_code=result.status, headers=result.headers)
+        finally:
+            if not streaming:
+                metrics.running(-1 if counted else 0)
 
     return app
 

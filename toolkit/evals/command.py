@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.agent.tracing_setup import command_tracing
 from toolkit.config import ProjectConfig, resolve_endpoint
 from toolkit.evals.cases import EvalSuite
 from toolkit.evals.compare import compare_reports
@@ -14,6 +15,7 @@ from toolkit.evals.runner import AskFn, CacheBoundFn, run_suite
 from toolkit.evals.scoring import CaseResult
 from toolkit.evals.summary import EvalReport
 from toolkit.evals.thresholds import check_thresholds
+from toolkit.observability import write_metrics_file
 
 __all__ = ["EvalOutcome", "evaluate_project", "resolve_endpoint"]
 
@@ -46,6 +48,8 @@ def evaluate_project(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[CaseResult], None] | None = None,
     response_cache: bool = False,
+    trace_otel: Path | None = None,
+    metrics_file: Path | None = None,
 ) -> EvalOutcome:
     """Run the project's evaluation and write its reports.
 
@@ -63,6 +67,10 @@ def evaluate_project(
         on_start: Called once with the number of case runs about to start.
         on_result: Called after each case run.
         response_cache: Answer exact repeats from the response cache (zero billed tokens).
+        trace_otel: Also write the run's OpenTelemetry spans to this JSON-lines file (spans
+            go to OTLP/HTTP whenever ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set).
+        metrics_file: Write the token client's Prometheus metrics here when the run ends
+            (node_exporter's textfile format).
 
     Raises:
         ConfigError: the project, its cases or its rules are invalid.
@@ -75,17 +83,20 @@ def evaluate_project(
     suite = EvalSuite.load(config.path(project_dir, config.evaluation.cases))
     if on_start is not None:
         on_start(sum(max(repeats, case.repeats or 1) for case in suite))
-    report = run_suite(
-        project_dir,
-        concurrency=concurrency,
-        repeats=repeats,
-        endpoint=endpoint,
-        ask=ask,
-        suite=suite,
-        cache_bound=cache_bound,
-        on_result=on_result,
-        response_cache=response_cache,
-    )
+    with command_tracing(trace_otel):
+        report = run_suite(
+            project_dir,
+            concurrency=concurrency,
+            repeats=repeats,
+            endpoint=endpoint,
+            ask=ask,
+            suite=suite,
+            cache_bound=cache_bound,
+            on_result=on_result,
+            response_cache=response_cache,
+        )
+    if metrics_file is not None:
+        write_metrics_file(metrics_file)
     if baseline is not None:
         report.comparison = compare_reports(baseline, report)
     target = (

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 
 from toolkit.evals.summary import CaseSummary, EvalReport
+from toolkit.evals.timeline_html import render_timelines
 
 __all__ = ["render_html"]
 
@@ -274,5 +275,5 @@ def render_html(report: EvalReport) -> str:
         f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
         f"{_summary(report)}{_comparison(report)}{charts}{_case_rows(report.cases)}"
-        f"{_matrix(report)}</body></html>\n"
+        f"{render_timelines(report.cases)}{_matrix(report)}</body></html>\n"
     )

@@ -21,6 +21,7 @@ from toolkit.evals.coverage import uncovered_rules
 from toolkit.evals.rules import RuleInfo, citations, load_rules
 from toolkit.evals.scoring import CaseResult, error_result, score_case
 from toolkit.evals.summary import CaseSummary, EvalReport, RunInfo, aggregate
+from toolkit.evals.timeline import CaseTimelines
 from toolkit.yamlfile import load_yaml_text, read_text_capped
 
 __all__ = ["AskFn", "CacheBoundFn", "run_suite"]
@@ -193,8 +194,10 @@ def run_suite(
             started = next(sequence)
         t0 = time.perf_counter()
         trace: list[dict[str, Any]] = []
+        timeline: list[dict[str, Any]] = []
         try:
-            result = ask(case)
+            with timelines.case(case.id, repeat) as timeline:
+                result = ask(case)
             trace = [dict(body) for body in result.trace]
             scored = score_case(
                 case,
@@ -207,6 +210,7 @@ def run_suite(
             )
             if scored.latency_s <= 0:
                 scored.latency_s = time.perf_counter() - t0
+            scored.timeline = timeline
         except Exception as exc:  # one broken case must not stop the suite
             scored = error_result(case, exc, repeat=repeat)
         with lock:
@@ -215,12 +219,13 @@ def run_suite(
                 on_result(scored)
 
     t_start = time.perf_counter()
-    if concurrency == 1:
-        for job in jobs:
-            run(job)
-    else:
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool:
-            list(pool.map(run, jobs))
+    with CaseTimelines() as timelines:
+        if concurrency == 1:
+            for job in jobs:
+                run(job)
+        else:
+            with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool:
+                list(pool.map(run, jobs))
     info.duration_s = time.perf_counter() - t_start
 
     ordered = sorted(done.values(), key=lambda item: item[0])

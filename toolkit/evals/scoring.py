@@ -73,6 +73,7 @@ class CaseResult(BaseModel):
     unknown_usage_calls: int = 0
     latency_s: float = 0.0
     error: str | None = None
+    timeline: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def argument_accuracy(self) -> float | None:

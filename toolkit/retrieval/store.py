@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import EmbedderMismatchError, StoreUnavailableError, UsageError
+from toolkit.observability import end_retrieval, retrieval_span
 from toolkit.retrieval.embedder import Embedder
 from toolkit.retrieval.ingest import IngestReport, ProgressCallback, sync_folder
 
@@ -279,6 +280,12 @@ class KnowledgeStore:
         """
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        with retrieval_span(data_source=self.name, top_k=k, query=query) as search:
+            passages = self._search(query, k, where)
+            end_retrieval(search, document_ids=[p.doc_id for p in passages])
+        return passages
+
+    def _search(self, query: str, k: int, where: dict[str, Any] | None) -> list[Passage]:
         total = self.count()
         if total == 0 or not query.strip():
             return []

@@ -45,6 +45,7 @@ from toolkit.tokens.pricing import PriceTable
 from toolkit.tokens.response_cache import ResponseCache, response_cache_key
 from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
+from toolkit.tokens.telemetry import observe_failure, observe_result
 from toolkit.tokens.usage import Usage
 from toolkit.urlsafe import redact_url, secret_values
 
@@ -92,6 +93,7 @@ class Prepared:
     started: float
     reservation: tuple[int, float] | None = None
     encoded: bytes = b""
+    plan: AttemptPlan | None = None
 
 
 class BaseTokenClient:
@@ -258,13 +260,14 @@ class BaseTokenClient:
         return rendezvous_order(key, self.endpoints)[0]
 
     def _plan(self, prepared: Prepared) -> AttemptPlan:
-        return AttemptPlan(
+        prepared.plan = AttemptPlan(
             router=self.router,
             order=self.router.order(prepared.affinity),
             max_attempts=max(self.max_retries + 1, len(self.endpoints)),
             policy=self.retry_policy,
             clock=self._clock,
         )
+        return prepared.plan
 
     def _request_parts(
         self, prepared: Prepared, index: int, *, stream: bool
@@ -504,6 +507,7 @@ class BaseTokenClient:
                 usage_known=usage.known,
             )
         )
+        observe_result(self.endpoints, prepared, result, status)
 
     def _record_failure(self, prepared: Prepared, exc: BaseException, index: int | None) -> None:
         """Record a call that ended without a result: an error, or ``cancelled`` by the caller."""
@@ -524,6 +528,7 @@ class BaseTokenClient:
                 usage_known=not isinstance(exc, ResponseFormatError),
             )
         )
+        observe_failure(self.endpoints, prepared, exc, index)
         if cancelled:
             logger.info("token call cancelled by the caller on %s", endpoint.label)
         else:
