@@ -411,6 +411,28 @@ def ingest(
     Console(highlight=False).print(report.summary(), markup=False, soft_wrap=True)
 
 
+fleet_app = typer.Typer(
+    help="Many generated projects at once: scan them, evaluate them.", no_args_is_help=True
+)
+app.add_typer(fleet_app, name="fleet")
+
+
+@fleet_app.command("scan")
+def fleet_scan(
+    roots: Annotated[list[Path], typer.Argument(help="Folders to search for generated projects.")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the scan as JSON to this file.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")
+    ] = None,
+) -> None:
+    """Template, drift, last evaluation and token totals of every project under ROOTS."""
+    from toolkit.fleet.command import run_scan
+
+    run_scan(roots, json_out=json_out, html_out=html_out)
+
+
 def main() -> None:
     """Run the CLI; expected errors exit 1 with a message and no traceback."""
     try:
