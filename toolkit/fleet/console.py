@@ -80,4 +80,6 @@ def print_scan(console: Console, scan: FleetScan) -> None:
                 markup=False,
             )
     for problem in scan.problems:
-        console.print(f"not scanned: {problem.path}: {problem.kind} ({problem.detail})", markup=False)
+        console.print(
+            f"not scanned: {problem.path}: {problem.kind} ({problem.detail})", markup=False
+        )

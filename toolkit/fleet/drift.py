@@ -37,10 +37,7 @@ class Drift(BaseModel):
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """A sort key for dotted versions: numeric parts compare as numbers (``0.10 > 0.9``)."""
-    parts: list[tuple[int, int | str]] = []
-    for part in version.split("."):
-        parts.append((0, int(part)) if part.isdigit() else (1, part))
-    return tuple(parts)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in version.split("."))
 
 
 def _customized(project_dir: Path, files: Any) -> int | None:

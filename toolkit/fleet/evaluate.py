@@ -40,11 +40,11 @@ __all__ = [
     "EvalOptions",
     "FleetEvalReport",
     "ProjectOutcome",
-    "evaluate_one",
     "eval_fleet",
+    "evaluate_one",
 ]
 
-Status = Literal["passed", "failed", "error", "skipped"]
+Status = Literal["passed", "failed", "error"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ class ProjectOutcome(BaseModel):
     cases: list[CaseOutcome] = Field(default_factory=list)
     duration_s: float = 0.0
     worker: str = ""
+    resumed: bool = False
+    """Not run again: its report was fresh for its inputs (``--resume``)."""
 
 
 class FleetEvalReport(BaseModel):
@@ -103,8 +105,13 @@ class FleetEvalReport(BaseModel):
     problems: list[dict[str, str]] = Field(default_factory=list)
 
     def count(self, status: Status) -> int:
-        """How many projects ended with ``status``."""
+        """How many projects ended with ``status`` (resumed ones included)."""
         return sum(p.status == status for p in self.projects)
+
+    @property
+    def resumed(self) -> int:
+        """Projects not run again because their report was fresh."""
+        return sum(p.resumed for p in self.projects)
 
     @property
     def ok(self) -> bool:
@@ -129,8 +136,11 @@ _DIGEST_FIELDS = (
 
 
 def case_digest(runs: Sequence[CaseResult]) -> str:
-    """The digest of a case's runs (cached tokens, cost and latency left out: they depend
-    on what else shared the engine's cache at the time, not on the agent)."""
+    """The digest of what a case's runs did.
+
+    Cached tokens, cost and latency are left out: they depend on what else shared the
+    engine's cache at the time, not on the agent.
+    """
     payload = [run.model_dump(mode="json", include=set(_DIGEST_FIELDS)) for run in runs]
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -142,21 +152,19 @@ def _cases(report: EvalReport) -> list[CaseOutcome]:
             case_id=case.case_id,
             passed=case.passed,
             digest=case_digest(case.runs),
-            failures=sorted({f.kind for run in case.runs for f in run.failures}),
+            failures=sorted({f.expectation for run in case.runs for f in run.failures}),
         )
         for case in report.cases
     ]
 
 
-def _outcome(
-    path: Path, report: EvalReport, failures: list[str], status: Status | None = None
-) -> ProjectOutcome:
+def _outcome(path: Path, report: EvalReport, failures: list[str]) -> ProjectOutcome:
     return ProjectOutcome(
         path=str(path),
         name=report.info.project,
         template=report.info.template,
         template_version=report.info.template_version,
-        status=status or ("failed" if failures else "passed"),
+        status="failed" if failures else "passed",
         threshold_failures=failures,
         last_eval=LastEval.from_report(report.info, report.aggregates),
         cases=_cases(report),
@@ -223,8 +231,8 @@ def _resumable(path: Path, options: EvalOptions) -> ProjectOutcome | None:
     except (ToolkitError, OSError):
         return None
     failures = check_thresholds(report, config.evaluation.thresholds)
-    outcome = _outcome(path, report, failures, status="skipped")
-    outcome.error = None
+    outcome = _outcome(path, report, failures)
+    outcome.resumed = True
     return outcome
 
 
@@ -292,7 +300,7 @@ def eval_fleet(
                 if on_done is not None:
                     on_done(outcome)
     duration = time.perf_counter() - t0
-    ran = [o for o in outcomes if o.status != "skipped" and o.last_eval is not None]
+    ran = [o for o in outcomes if not o.resumed and o.last_eval is not None]
     runs = sum(o.last_eval.runs for o in ran if o.last_eval is not None)
     return FleetEvalReport(
         started_at=started,

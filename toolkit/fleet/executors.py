@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -71,7 +72,8 @@ def open_executor(
 @contextmanager
 def _dask_executor(workers: int, scheduler: str | None) -> Iterator[Executor]:
     try:
-        from distributed import Client, LocalCluster
+        # Through importlib: distributed's API is only partly typed, and it is optional.
+        distributed: Any = importlib.import_module("distributed")
     except ImportError as exc:
         raise UsageError(
             "--executor dask needs Dask distributed, which is not installed: "
@@ -79,7 +81,7 @@ def _dask_executor(workers: int, scheduler: str | None) -> Iterator[Executor]:
         ) from exc
     cluster: Any = None
     if scheduler is None:
-        cluster = LocalCluster(
+        cluster = distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
@@ -90,7 +92,7 @@ def _dask_executor(workers: int, scheduler: str | None) -> Iterator[Executor]:
     else:
         target = scheduler
     try:
-        client = Client(target, timeout="20s")
+        client = distributed.Client(target, timeout="20s")
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()

@@ -126,14 +126,16 @@ def _summary(table: Table) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="num">{escape(v)}</td>' if i >= table.numeric_from else f"<td>{escape(v)}</td>"
+            f'<td class="num">{escape(v)}</td>'
+            if i >= table.numeric_from
+            else f"<td>{escape(v)}</td>"
             for i, v in enumerate(row)
         )
         + "</tr>"
         for row in table.rows
     )
     return (
-        f"<h2>{escape(table.title)}</h2><div class=\"wrap\"><table><thead><tr>{head}</tr></thead>"
+        f'<h2>{escape(table.title)}</h2><div class="wrap"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
 
@@ -187,7 +189,7 @@ def render_page(
         "<tr>" + "".join(_cell(c, row.get(c.key, empty)) for c in columns) + "</tr>" for row in rows
     )
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         *(f'<p class="muted">{escape(line)}</p>' for line in intro),

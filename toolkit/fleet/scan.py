@@ -78,7 +78,9 @@ def scan_fleet(
         roots=[str(root) for root in roots],
         shipped=versions,
         projects=rows,
-        problems=[FleetProblem(path=p.path, kind=p.kind, detail=p.detail) for p in discovery.problems],
+        problems=[
+            FleetProblem(path=p.path, kind=p.kind, detail=p.detail) for p in discovery.problems
+        ],
         **summarize(rows),
     )
 
