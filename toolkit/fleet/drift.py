@@ -35,9 +35,19 @@ class Drift(BaseModel):
     """Files `toolkit update` would leave in conflict; None until its dry run is wired in."""
 
 
-def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    """A sort key for dotted versions: numeric parts compare as numbers (``0.10 > 0.9``)."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in version.split("."))
+def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key for dotted versions.
+
+    Numeric parts compare as numbers (``0.10 > 0.9``), and a part with a suffix comes before
+    the bare number (``1.0.0rc1 < 1.0.0``).
+    """
+    key = []
+    for part in version.strip().split("."):
+        digits = len(part) - len(part.lstrip("0123456789"))
+        number = int(part[:digits]) if digits else -1
+        suffix = part[digits:]
+        key.append((number, 0 if suffix else 1, suffix))
+    return tuple(key)
 
 
 def _customized(project_dir: Path, files: Any) -> int | None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -87,6 +88,8 @@ def _dask_executor(workers: int, scheduler: str | None) -> Iterator[Executor]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # Worker shutdown chatter (a nanny killing a slow-to-exit worker) is not news.
+            silence_logs=logging.ERROR,
         )
         target: Any = cluster
     else:
