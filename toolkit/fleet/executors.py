@@ -24,6 +24,8 @@ from toolkit.errors import UsageError
 __all__ = ["EXECUTORS", "default_workers", "open_executor"]
 
 EXECUTORS = ("threads", "processes", "dask")
+CONNECT_TIMEOUT_S = 20.0
+"""How long to keep trying to reach a Dask scheduler before giving up."""
 
 
 def default_workers() -> int:
@@ -95,7 +97,7 @@ def _dask_executor(workers: int, scheduler: str | None) -> Iterator[Executor]:
     else:
         target = scheduler
     try:
-        client = distributed.Client(target, timeout="20s")
+        client = distributed.Client(target, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
