@@ -18,6 +18,7 @@ def write_atomic(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the report from its readers
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
         Path(temp).replace(path)
