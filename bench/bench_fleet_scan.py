@@ -20,9 +20,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fleet_fixtures import TEMPLATES, cached, render  # noqa: E402
+from fleet_fixtures import TEMPLATES, cached, render
 
-from toolkit.fleet import scan_fleet  # noqa: E402
+from toolkit.fleet import scan_fleet
 
 PROJECTS = 1000
 RECIPE = 1

@@ -94,7 +94,11 @@ def test_affinity_keeps_more_of_the_ideal_than_round_robin(
     results: dict[tuple[int, str], ReuseResult], endpoints: int
 ) -> None:
     affinity, robin = results[(endpoints, "affinity")], results[(endpoints, "round-robin")]
-    assert affinity.ideal_hit_tokens == robin.ideal_hit_tokens == results[(1, "affinity")].ideal_hit_tokens
+    assert (
+        affinity.ideal_hit_tokens
+        == robin.ideal_hit_tokens
+        == results[(1, "affinity")].ideal_hit_tokens
+    )
     assert robin.ratio < affinity.ratio <= 1.0
     assert sum(robin.per_endpoint_requests) == sum(affinity.per_endpoint_requests) == 24
     # Affinity sends every request of a project to one endpoint: at most six are used.

@@ -70,7 +70,10 @@ def test_eval_reports_a_broken_project_and_exits_1(tmp_path: Path) -> None:
     ("args", "needle"),
     [
         (["eval", "--executor", "fibres"], "--executor must be one of"),
-        (["eval", "--executor", "threads", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs"),
+        (
+            ["eval", "--executor", "threads", "--scheduler", "tcp://127.0.0.1:1"],
+            "--scheduler needs",
+        ),
         (["cache", "--endpoints", "4,0"], "--endpoints takes counts"),
     ],
 )

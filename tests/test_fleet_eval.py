@@ -6,6 +6,7 @@ cases (a customer may trim their suite too) and ingested once; every test copies
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -63,7 +65,9 @@ def _results(report: FleetEvalReport, root: Path) -> dict[tuple[str, str], tuple
 
 
 @pytest.fixture(scope="session")
-def threads_run(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, FleetEvalReport]:
+def threads_run(
+    seeds: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, FleetEvalReport]:
     root = _fleet(seeds, tmp_path_factory.mktemp("threads") / "fleet", broken=True)
     return root, eval_fleet([root], executor="threads", workers=2, options=OPTIONS)
 
@@ -163,21 +167,21 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
             time.sleep(0.2)
         assert scheduler_file.is_file(), (tmp_path / "scheduler.log").read_text()
         address = json.loads(scheduler_file.read_text())["address"]
-        for number in range(2):
-            processes.append(
-                _start(
-                    [
-                        "distributed.cli.dask_worker",
-                        address,
-                        "--host=127.0.0.1",
-                        "--nthreads=1",
-                        "--no-dashboard",
-                        f"--name=worker-{number}",
-                        f"--local-directory={tmp_path / f'worker-{number}'}",
-                    ],
-                    tmp_path / f"worker-{number}.log",
-                )
+        processes.extend(
+            _start(
+                [
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--host=127.0.0.1",
+                    "--nthreads=1",
+                    "--no-dashboard",
+                    f"--name=worker-{number}",
+                    f"--local-directory={tmp_path / f'worker-{number}'}",
+                ],
+                tmp_path / f"worker-{number}.log",
             )
+            for number in range(2)
+        )
         _wait_for_workers(address, 2)
         yield address
     finally:
@@ -192,9 +196,8 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
 
 
 def _wait_for_workers(address: str, count: int) -> None:
-    from distributed import Client
-
-    with Client(address, timeout="30s") as client:
+    distributed: Any = importlib.import_module("distributed")
+    with distributed.Client(address, timeout="30s") as client:
         client.wait_for_workers(count, timeout=120)
 
 

@@ -19,6 +19,7 @@ from toolkit.fleet import (
     render_eval_html,
     render_scan_html,
 )
+from toolkit.fleet.drift import DriftStatus
 from toolkit.fleet.summary import summarize
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,13 +41,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _record(name: str, template: str, status: str, pass_rate: float | None) -> ProjectRecord:
+def _record(
+    name: str, template: str, status: DriftStatus, pass_rate: float | None
+) -> ProjectRecord:
     return ProjectRecord(
         path=f"/fleet/{name}",
         name=name,
         template=template,
         template_version="0.1.0",
-        drift=Drift(status=status, recorded_version="0.1.0", shipped_version="0.2.0"),  # type: ignore[arg-type]
+        drift=Drift(status=status, recorded_version="0.1.0", shipped_version="0.2.0"),
         last_eval=None if pass_rate is None else LastEval(cases=4, runs=4, pass_rate=pass_rate),
     )
 
