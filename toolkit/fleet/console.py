@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -19,20 +20,17 @@ def _pct(value: float | None) -> str:
 
 def print_scan(console: Console, scan: FleetScan) -> None:
     """Summary lines per template and per version, then the projects needing attention."""
-    table = Table(title=f"Fleet: {len(scan.projects)} projects")
-    for column in (
-        "template",
-        "shipped",
-        "projects",
-        "behind",
-        "custom.",
-        "evaluated",
-        "failing",
-        "pass rate",
-        "violations",
-        "ledger cost",
-    ):
-        table.add_column(column)
+    table = Table(
+        title=f"Fleet: {len(scan.projects)} projects (ledger cost)",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),  # the box's blank column separator is the only gap
+        show_edge=False,
+    )
+    # Short headers: the table must fit an 80-column terminal.
+    table.add_column("template", no_wrap=True)
+    table.add_column("shipped", no_wrap=True)
+    for column in ("projects", "behind", "custom.", "eval'd", "failing", "pass", "viol.", "cost"):
+        table.add_column(column, justify="right", no_wrap=True)
     for t in scan.templates:
         table.add_row(
             t.template,
