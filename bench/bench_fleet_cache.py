@@ -4,7 +4,7 @@ The fixture (generated once, cached under .bench/fleet/cache-8): two projects of
 template with their full evaluation suites, evaluated once on the embedded engine; their
 recorded traces are replayed through one vLLM-style cache per endpoint. Printed: achieved /
 ideal hit tokens (ideal: one infinite cache shared by all), with the default per-endpoint
-capacity (1,048,576 tokens) and a tight one (65,536 tokens, a small GPU's KV cache).
+capacity (1,048,576 tokens) and a tight one (16,384 tokens, about two of its prompts).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def main() -> None:
     requests = fleet_requests(projects)
     tokens = sum(len(r.token_ids) for r in requests)
     print(f"{len(requests)} requests, {tokens:,} prompt tokens from {len(projects)} projects")
-    for capacity in (1_048_576, 65_536):
+    for capacity in (1_048_576, 16_384):
         results = simulate_reuse(requests, endpoints=(1, 4, 16), capacity_tokens=capacity)
         by = {(r.endpoints, r.routing): r for r in results}
         ideal = results[0].ideal_rate

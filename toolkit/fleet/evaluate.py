@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, as_completed
@@ -172,10 +175,6 @@ def _outcome(path: Path, report: EvalReport, failures: list[str]) -> ProjectOutc
 
 
 def _worker_name() -> str:
-    import os
-    import socket
-    import threading
-
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
 
 
