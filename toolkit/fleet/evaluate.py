@@ -178,6 +178,13 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
 
 
+def _identity(config: ProjectConfig, options: EvalOptions) -> dict[str, object]:
+    # Beyond the files: the options, and the endpoints as resolved (TOOLKIT_TOKEN_SERVICE_URL
+    # and TOOLKIT_MODEL override toolkit.yaml).
+    endpoints = [(e.url, e.model) for e in config.token_service.endpoints]
+    return {**options.identity(), "endpoints": endpoints}
+
+
 def evaluate_one(path: str, options: EvalOptions) -> ProjectOutcome:
     """Evaluate one project and write its reports (the unit of work on every executor).
 
@@ -196,7 +203,7 @@ def evaluate_one(path: str, options: EvalOptions) -> ProjectOutcome:
     try:
         config = ProjectConfig.load(project)
         report_dir = config.path(project, config.evaluation.report_dir)
-        fingerprint = input_fingerprint(project, report_dir, options.identity())
+        fingerprint = input_fingerprint(project, report_dir, _identity(config, options))
         result = evaluate_project(
             project,
             concurrency=options.concurrency,
@@ -222,7 +229,7 @@ def _resumable(path: Path, options: EvalOptions) -> ProjectOutcome | None:
         config = ProjectConfig.load(path)
         report_dir = config.path(path, config.evaluation.report_dir)
         report_path = fresh_report(
-            report_dir, input_fingerprint(path, report_dir, options.identity())
+            report_dir, input_fingerprint(path, report_dir, _identity(config, options))
         )
         if report_path is None:
             return None
