@@ -51,7 +51,8 @@ h1{font-size:22px}h2{font-size:17px;margin-top:24px;border-bottom:1px solid #dde
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #dde;padding:4px 8px;
 vertical-align:top;text-align:left}th{background:#f3f4f8}.num{text-align:right;
 font-variant-numeric:tabular-nums}.wrap{overflow-x:auto}.muted{color:#667}
-#fleet th{cursor:pointer;user-select:none;white-space:nowrap}#fleet td:first-child{white-space:nowrap}
+#fleet th{cursor:pointer;user-select:none;white-space:nowrap}
+#fleet td:first-child{white-space:nowrap}
 #fleet th[aria-sort=ascending]::after{content:" \\25B2"}
 #fleet th[aria-sort=descending]::after{content:" \\25BC"}
 .controls{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0}
