@@ -21,7 +21,7 @@ from toolkit.engine.fields import (
     range_pairs,
     schema_type,
 )
-from toolkit.engine.quantities import Quantity, convert
+from toolkit.engine.quantities import MEASURE_WORDS, Quantity, convert
 from toolkit.engine.similarity import terms
 from toolkit.engine.units import dimension
 
@@ -37,6 +37,9 @@ _PER_AFTER = re.compile(
 # A property that counts things ("Number of vehicles", "How many units") takes plain numbers.
 _COUNT = re.compile(r"\s*(?:the\s+)?(?:(?:number|count)\s+of\b|how\s+many\b)", re.IGNORECASE)
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
+# Words in a Chinese label that ask for a count (几辆车, 多少人, 车辆数, 数量) rather than name it.
+_ZH_COUNT_MARKS = ("多少", "数量", "个数", "几", "数")
+_ZH_CLAUSE_END = re.compile(r"[,.;!?，。；！？、\n]")  # noqa: RUF001
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 
 
@@ -223,7 +226,39 @@ def _chinese_owners(
             if len(owners_found) == 1:
                 owners[q_index] = owners_found.pop()
             break
+        if q_index not in owners:
+            counted = _measured_count(after, numeric)
+            if counted is not None:
+                owners[q_index] = counted
     return owners
+
+
+def _measured_count(after: str, numeric: list[NumericProperty]) -> int | None:
+    """The count property a number with a Chinese measure word counts, if exactly one.
+
+    "3辆同批次的车" counts 车 with the measure word 辆: an integer property whose Chinese
+    label asks for a count of it (几辆车, 车辆数) takes the 3. What a label counts is the
+    label without its count marks and measure word (车辆数 -> 车); it must appear in the
+    rest of the clause.
+    """
+    stripped = after.lstrip()
+    if not stripped or stripped[0] not in MEASURE_WORDS:
+        return None
+    measure = stripped[0]
+    clause = _ZH_CLAUSE_END.split(stripped[1:], maxsplit=1)[0][:12]
+    found: set[int] = set()
+    for index, prop in enumerate(numeric):
+        if schema_type(prop.schema) != "integer":
+            continue
+        for label in chinese_labels(prop.name, prop.schema):
+            if not any(mark in label for mark in _ZH_COUNT_MARKS):
+                continue
+            core = label
+            for mark in (*_ZH_COUNT_MARKS, measure):
+                core = core.replace(mark, "")
+            if core and core in clause:
+                found.add(index)
+    return found.pop() if len(found) == 1 else None
 
 
 def _priced(prop: NumericProperty) -> bool:
