@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from toolkit.engine.arguments import fill_arguments
@@ -407,7 +408,7 @@ def decide(request: ChatRequest) -> Decision:
             else segment_arguments(
                 tool.parameters,
                 own_text,
-                asks=lambda part, tool=tool: _asks_for(tool, part, request.tools),
+                asks=partial(_asks_for, tool, tools=request.tools),
             )
         )
         if per_segment:
@@ -438,7 +439,7 @@ def decide(request: ChatRequest) -> Decision:
     return Decision(content=answer_plain(question, passages, tool_names, descriptions=descriptions))
 
 
-def _asks_for(tool: ToolSpec, text: str, tools: Sequence[ToolSpec]) -> bool:
+def _asks_for(tool: ToolSpec, text: str, *, tools: Sequence[ToolSpec]) -> bool:
     """Whether `text` ranks `tool` first (ties count; a text sharing no word asks for none)."""
     ranked = rank_tools(text, tools)
     best = ranked[0][0] if ranked else 0.0
@@ -455,8 +456,8 @@ def _asking_text(tool: ToolSpec, question: str, tools: Sequence[ToolSpec]) -> st
     what integrity level?" no clause asks for an approval, so "S1" is no approval subject.
     """
     if len(_task_clauses(question)) < 2:
-        return question if _asks_for(tool, question, tools) else ""
-    asking = [c for c in segments(question, clauses=True) if _asks_for(tool, c, tools)]
+        return question if _asks_for(tool, question, tools=tools) else ""
+    asking = [c for c in segments(question, clauses=True) if _asks_for(tool, c, tools=tools)]
     return " ".join(asking)
 
 
