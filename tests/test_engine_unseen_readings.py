@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Readings the automotive pack needed, taught generically and tested on other domains.
 
 Each schema here belongs to no pack (support tickets, a hotel, a book shop, a bakery's test
@@ -89,3 +90,96 @@ def test_a_count_with_a_measure_word_counts_the_noun_it_measures(
 def test_a_batch_is_no_count_of_one(engine: LocalEngine) -> None:
     [(_, arguments)] = calls(engine, HOTEL, "为王先生的团队预留一批客房")
     assert "rooms" not in arguments
+
+
+EDITIONS = [
+    tool(
+        "find_editions",
+        "Find editions of a book series in stock (查找在售版本).",
+        {
+            "publisher": text("Publisher name (出版社), e.g. Faber."),
+            "series": text("Series name (丛书), e.g. Poetry."),
+            "year": integer("Publication year (出版年份).", minimum=1450, maximum=2100),
+        },
+        [],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ("Any 1998 Penguin Classics editions in stock?",
+         {"publisher": "Penguin", "series": "Classics", "year": 1998}),
+        ("Penguin Modern Poets 1995: editions in stock?",
+         {"publisher": "Penguin", "series": "Modern Poets", "year": 1995}),
+        ("Do you stock the Faber Poetry editions?", {"publisher": "Faber", "series": "Poetry"}),
+        ("查找 1998年 Penguin Classics 在售版本", 
+         {"publisher": "Penguin", "series": "Classics", "year": 1998}),
+    ],
+)  # fmt: skip
+def test_names_and_a_calendar_year_are_read_from_prose(
+    engine: LocalEngine, request_text: str, expected: dict[str, object]
+) -> None:
+    """Capitalised words fill the properties described as names, in schema order; a
+    four-digit number fills a year whose bounds make it a calendar year (not 1998 years)."""
+    assert calls(engine, EDITIONS, request_text) == [("find_editions", expected)]
+
+
+def test_a_sentence_opening_word_is_no_name(engine: LocalEngine) -> None:
+    [(_, arguments)] = calls(engine, EDITIONS, "Show editions in stock from 1998, please.")
+    assert "publisher" not in arguments and "series" not in arguments
+
+
+CELL = {"type": "object", "additionalProperties": {"type": "string"}}
+MATRIX = [
+    tool(
+        "matrix_coverage",
+        "Coverage of a baking test matrix (烘焙试验矩阵): which factor combinations were baked.",
+        {
+            "factors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "description": "Factors (因素) and their levels, e.g. {flour: [rye, spelt]}.",
+            },
+            "baked": {"type": "array", "items": CELL, "description": "Combinations baked."},
+            "skipped": {"type": "array", "items": CELL, "description": "Combinations skipped."},
+        },
+        ["factors", "baked"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ("Matrix coverage: flour rye, spelt or wheat; oven gas or wood; baked rye/gas and "
+         "spelt/wood",
+         {"factors": {"flour": ["rye", "spelt", "wheat"], "oven": ["gas", "wood"]},
+          "baked": [{"flour": "rye", "oven": "gas"}, {"flour": "spelt", "oven": "wood"}]}),
+        ("Test matrix. Flour: rye, spelt, wheat. Oven: gas, wood. Hydration: 60 or 70\n"
+         "Baked rye + gas + 60 and wheat + wood + 70; skipped: spelt/gas",
+         {"factors": {"Flour": ["rye", "spelt", "wheat"], "Oven": ["gas", "wood"],
+                      "Hydration": ["60", "70"]},
+          "baked": [{"Flour": "rye", "Oven": "gas", "Hydration": "60"},
+                    {"Flour": "wheat", "Oven": "wood", "Hydration": "70"}],
+          "skipped": [{"Flour": "spelt", "Oven": "gas"}]}),
+        ("烘焙试验矩阵覆盖率：面粉：黑麦、斯佩尔特；烤炉：燃气、木柴；已烤：黑麦/燃气、斯佩尔特/木柴",
+         {"factors": {"面粉": ["黑麦", "斯佩尔特"], "烤炉": ["燃气", "木柴"]},
+          "baked": [{"面粉": "黑麦", "烤炉": "燃气"}, {"面粉": "斯佩尔特", "烤炉": "木柴"}]}),
+    ],
+)  # fmt: skip
+def test_a_factor_grid_and_its_cells_are_read_from_prose(
+    engine: LocalEngine, request_text: str, expected: dict[str, object]
+) -> None:
+    """Each part names a factor then its levels; cells join levels with / or +, each
+    level naming its factor; a part's opening word ("skipped") picks the list."""
+    assert calls(engine, MATRIX, request_text) == [("matrix_coverage", expected)]
+
+
+def test_a_single_factor_is_no_grid(engine: LocalEngine) -> None:
+    message = engine.complete(
+        {"model": "local", "tools": MATRIX,
+         "messages": [{"role": "user", "content": "Matrix coverage: flour rye or spelt?"}]}
+    )["choices"][0]["message"]  # fmt: skip
+    assert not message.get("tool_calls")

@@ -261,6 +261,26 @@ def _measured_count(after: str, numeric: list[NumericProperty]) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _calendar_year(quantity: Quantity, prop: NumericProperty) -> int | None:
+    """A four-digit year for a property whose bounds make it a calendar year, else None.
+
+    "Model year", minimum 1981: its unit word is a year, yet no duration starts at 1981
+    years, so "a 2019 Honda" and 2021年 are that year, not 2019 years.
+    """
+    minimum = prop.schema.get("minimum", prop.schema.get("exclusiveMinimum"))
+    if (
+        schema_type(prop.schema) != "integer"
+        or not isinstance(minimum, int | float)
+        or minimum < 1000
+        or property_unit(prop.name, prop.schema) != "years"
+        or quantity.unit not in (None, "years")
+        or quantity.role is not None
+    ):
+        return None
+    value = _fit(quantity.value, prop.schema)
+    return value if isinstance(value, int) and 1000 <= value <= 9999 else None
+
+
 def _priced(prop: NumericProperty) -> bool:
     name_terms, described = property_terms(prop.name, prop.schema)
     return bool((name_terms | described) & PRICE_WORDS)
@@ -289,6 +309,9 @@ def assign_numbers(
             if owner is not None and owner != p_index:
                 continue
             value = numeric_value(quantity, prop.name, prop.schema)
+            calendar = _calendar_year(quantity, prop)
+            if calendar is not None:
+                value = calendar
             loose = False
             if value is None:
                 value = _loose_value(quantity, prop.name, prop.schema)
@@ -300,6 +323,8 @@ def assign_numbers(
             )
             if owner == p_index:
                 context += 4.0
+            if calendar is not None:
+                context += 1.0  # its bounds make the property a calendar year
             if quantity.role is not None and role is not None:
                 if quantity.role != role:
                     continue

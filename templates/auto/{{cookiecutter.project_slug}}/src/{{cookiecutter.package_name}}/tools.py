@@ -583,6 +583,10 @@ def _fixture() -> dict[str, Any]:
     return data
 
 
+def _vehicle_name(make: str, model: str) -> str:
+    return " ".join(f"{make} {model}".casefold().split())
+
+
 @domain_tool(
     examples=(
         "Any open campaigns on a 2020 Northwind Vela?",
@@ -593,7 +597,7 @@ def _fixture() -> dict[str, Any]:
 def recall_lookup(
     vin: Annotated[Vin | None, Field(description="VIN of the vehicle (车架号).")] = None,
     make: Annotated[
-        str | None, Field(max_length=40, description="Make (brand, 品牌), e.g. Northwind.")
+        str | None, Field(max_length=40, description="Make (brand name, 品牌), e.g. Northwind.")
     ] = None,
     model: Annotated[
         str | None, Field(max_length=40, description="Model name (车型), e.g. Vela.")
@@ -603,7 +607,9 @@ def recall_lookup(
     """Recall campaigns (召回, 召回活动) for a vehicle by VIN, or by make, model and model year.
 
     Matches the offline fixture the pack ships (``data/nhtsa_recalls.json``, NHTSA
-    recallsByVehicle field names: NHTSACampaignNumber, Component, Summary, Remedy, parkIt).
+    recallsByVehicle field names: NHTSACampaignNumber, Component, Summary, Remedy, parkIt)
+    on make and model together, case-insensitively, so a two-word make may be split either
+    way ("Harbor" + "Crest Marlin").
     A VIN must pass the ISO 3779 check and be registered in the fixture. An empty result
     means the fixture lists nothing; it is never an all-clear.
     """
@@ -618,13 +624,15 @@ def recall_lookup(
         make, model, year = vehicle["Make"], vehicle["Model"], int(vehicle["ModelYear"])
     if make is None or model is None or year is None:
         raise ValueError("give vin, or make, model and year")
+    # "Harbor Crest Marlin" may arrive split either way; the vehicle is make + model.
+    wanted = _vehicle_name(make, model)
     found = [
         Campaign(**c)
         for c in data["campaigns"]
-        if c["Make"].casefold() == make.casefold()
-        and c["Model"].casefold() == model.casefold()
-        and int(c["ModelYear"]) == year
+        if _vehicle_name(c["Make"], c["Model"]) == wanted and int(c["ModelYear"]) == year
     ]
+    if found:
+        make, model = found[0].Make, found[0].Model
     return RecallResult(
         make=make.upper(),
         model=model.upper(),
