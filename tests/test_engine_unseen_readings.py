@@ -183,3 +183,26 @@ def test_a_single_factor_is_no_grid(engine: LocalEngine) -> None:
          "messages": [{"role": "user", "content": "Matrix coverage: flour rye or spelt?"}]}
     )["choices"][0]["message"]  # fmt: skip
     assert not message.get("tool_calls")
+
+
+DEPLOY = [
+    tool(
+        "promote_build",
+        "Promote a web build to the production channel.",
+        {"build": text("Build identifier, e.g. web-2.14.3.", pattern=r"^[a-z]+-\d+(?:\.\d+)*$")},
+        ["build"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "build"),
+    [
+        ("Promote build web-2.14.3.", "web-2.14.3"),
+        ("把 web-10.0.1 推到生产渠道 promote", "web-10.0.1"),
+    ],
+)
+def test_a_pattern_reads_a_dotted_version_whole(
+    engine: LocalEngine, request_text: str, build: str
+) -> None:
+    assert calls(engine, DEPLOY, request_text) == [("promote_build", {"build": build})]

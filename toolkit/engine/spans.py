@@ -131,7 +131,8 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
         compiled = re.compile(pattern)
     except re.error:
         return None
-    chunks = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
+    # Dots inside a token belong to it ("web-2.14.3"); a full stop after one does not.
+    chunks = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9-]*)*", text))
     best: tuple[str, int, int] | None = None
     for i in range(len(chunks)):
         for j in range(i, min(i + 12, len(chunks))):

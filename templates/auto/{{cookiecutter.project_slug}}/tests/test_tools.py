@@ -227,7 +227,9 @@ def test_recall_by_make_model_year() -> None:
     assert not result.park_it
 
 
-@pytest.mark.parametrize(("make", "model"), [("Harbor", "Crest Marlin"), ("harbor  crest", "MARLIN")])
+@pytest.mark.parametrize(
+    ("make", "model"), [("Harbor", "Crest Marlin"), ("harbor  crest", "MARLIN")]
+)
 def test_a_make_and_model_split_elsewhere_find_the_same_vehicle(make: str, model: str) -> None:
     result = tools.recall_lookup(make=make, model=model, year=2021)
     assert (result.make, result.model, result.count) == ("HARBOR CREST", "MARLIN", 1)

@@ -147,7 +147,7 @@ def parse_dtc(
         ),
     ],
 ) -> DtcResult:
-    """Decode an OBD diagnostic trouble code (DTC, fault code, 故障码) a scan tool reads (诊断仪读出): system, SAE or manufacturer code, subsystem.
+    """Decode an OBD diagnostic trouble code (DTC, fault or error code, 故障码) a scan tool or scanner reads (诊断仪, 扫描仪读出): what the code means (什么故障), system, SAE or manufacturer code, subsystem.
 
     SAE J2012: a letter (P powertrain, C chassis, B body, U network) and four characters. From
     raw bytes A B: bits 7-6 of A give the letter (00 P, 01 C, 10 B, 11 U), bits 5-4 the
@@ -697,7 +697,8 @@ def escalate_safety_case(
         Field(
             ge=1,
             le=100000,
-            description="Number of vehicles (cars) affected (车辆数, 几辆车, 几台车).",
+            description="Number of vehicles (cars, owners reporting) affected (车辆数, "
+            "几辆车, 几台车).",
         ),
     ] = 1,
     park_it: Annotated[
