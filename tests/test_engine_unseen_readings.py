@@ -11,6 +11,7 @@ import pytest
 from test_engine_unseen_domains import INCIDENTS, calls, integer, text, tool
 
 from toolkit.engine import LocalEngine
+from toolkit.engine.assumptions import find_assumptions
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +133,7 @@ def test_a_sentence_opening_word_is_no_name(engine: LocalEngine) -> None:
 
 
 CELL = {"type": "object", "additionalProperties": {"type": "string"}}
+CELL_LIST = {"type": "array", "items": CELL, "default": []}
 MATRIX = [
     tool(
         "matrix_coverage",
@@ -206,3 +208,22 @@ def test_a_pattern_reads_a_dotted_version_whole(
     engine: LocalEngine, request_text: str, build: str
 ) -> None:
     assert calls(engine, DEPLOY, request_text) == [("promote_build", {"build": build})]
+
+
+def test_a_value_passed_in_another_argument_is_no_unread_mention() -> None:
+    """ "wood" is a level of the grid the call passes, not an unread mention of the
+    optional list whose description happens to use it as an example."""
+    parameters = MATRIX[0]["function"]["parameters"]
+    parameters = {
+        **parameters,
+        "properties": {
+            **parameters["properties"],
+            "skipped": {**CELL_LIST, "description": "Combinations skipped, e.g. {oven: wood}."},
+        },
+    }
+    question = "Matrix coverage: flour rye or spelt; oven gas or wood; baked rye/gas and spelt/wood"
+    arguments = {
+        "factors": {"flour": ["rye", "spelt"], "oven": ["gas", "wood"]},
+        "baked": [{"flour": "rye", "oven": "gas"}, {"flour": "spelt", "oven": "wood"}],
+    }
+    assert find_assumptions(question, "matrix_coverage", "", parameters, arguments) == []
