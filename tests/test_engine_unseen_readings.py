@@ -12,6 +12,7 @@ from test_engine_unseen_domains import INCIDENTS, calls, integer, text, tool
 
 from toolkit.engine import LocalEngine
 from toolkit.engine.assumptions import find_assumptions
+from toolkit.engine.spans import enum_choice
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +228,18 @@ def test_a_value_passed_in_another_argument_is_no_unread_mention() -> None:
         "baked": [{"flour": "rye", "oven": "gas"}, {"flour": "spelt", "oven": "wood"}],
     }
     assert find_assumptions(question, "matrix_coverage", "", parameters, arguments) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Which storage do we use for the returns?", None),
+        ("Move the pallet to cold storage.", "cold_storage"),
+        ("Cold goods storage is full.", "cold_storage"),
+    ],
+)
+def test_one_word_of_a_two_word_enum_value_names_no_value(text: str, expected: str | None) -> None:
+    """ "storage" alone names neither cold_storage nor dry_storage (a loose word made a
+    write tool's enum look given: "What system does ...?" picked fuel_system)."""
+    values = ["cold_storage", "dry_storage", "other"]
+    assert enum_choice(text, values) == expected

@@ -105,9 +105,12 @@ def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
         elif any(_mentions(spaced, alias) for alias in aliases.get(index, [])):
             score = 2.0
         else:
+            # Words of the label: more than half of them must be there ("system" alone
+            # names neither fuel_system nor any other two-word value).
             words = set(terms(label))
-            if words:
-                score = len(words & text_terms) / len(words)
+            share = len(words & text_terms) / len(words) if words else 0.0
+            if share > 0.5 or (share and len(words) == 1):
+                score = share
         if score > 0 and (best is None or score > best[0]):
             best = (score, index)
     return values[best[1]] if best is not None else None

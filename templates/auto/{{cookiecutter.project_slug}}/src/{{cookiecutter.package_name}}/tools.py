@@ -676,7 +676,7 @@ def escalate_safety_case(
             "steering (steering wheel, power steering, 转向, 方向盘), airbag (SRS, restraints, "
             "安全气囊), fuel_system (fuel, fuel leak, fuel smell, petrol, gasoline, diesel, "
             "漏油, 燃油泄漏, 汽油), acceleration (unintended acceleration, sudden acceleration, "
-            "accelerated on its own, 意外加速, 自己加速), other."
+            "accelerated on its own, accelerated by itself, 意外加速, 自己加速), other."
         ),
     ],
     summary: Annotated[
