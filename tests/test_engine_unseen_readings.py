@@ -243,3 +243,43 @@ def test_one_word_of_a_two_word_enum_value_names_no_value(text: str, expected: s
     write tool's enum look given: "What system does ...?" picked fuel_system)."""
     values = ["cold_storage", "dry_storage", "other"]
     assert enum_choice(text, values) == expected
+
+
+FAULTS = [
+    tool(
+        "report_fault",
+        "Report a building fault to facilities.",
+        {
+            "area": {
+                "type": "string",
+                "enum": ["kitchen", "lobby", "other"],
+                "description": "Where the fault is.",
+            },
+            "summary": text("What the guests or staff reported.", minLength=1),
+            "guests": integer("Number of guests reporting.", minimum=1),
+        },
+        ["area", "summary"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "areas"),
+    [
+        (
+            "Report a fault: two guests say the lobby lights flicker and the lobby door sticks",
+            ["lobby"],
+        ),
+        (
+            "Report a fault: the kitchen sink leaks, and the lobby door sticks.",
+            ["kitchen", "lobby"],
+        ),
+    ],
+)
+def test_clauses_differing_only_in_free_text_are_one_call(
+    engine: LocalEngine, request_text: str, areas: list[str]
+) -> None:
+    """A part is its own call only when it says something the others do not; a free-text
+    summary standing in for each part does not make two reports of one."""
+    actual = calls(engine, FAULTS, request_text)
+    assert [arguments["area"] for _, arguments in actual] == areas, actual

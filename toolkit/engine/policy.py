@@ -170,6 +170,7 @@ def segment_arguments(
         if len(parts) < 2:
             continue
         found: list[dict[str, Any]] = []
+        readings: list[dict[str, Any]] = []
         for part in parts:
             filled = fill_arguments(schema, part)
             if filled.missing or not filled.extracted:
@@ -180,10 +181,28 @@ def segment_arguments(
                 continue
             if not required and asks is not None and not asks(part):
                 continue
+            # What the part says, without free text standing in for a whole part (a
+            # summary): "brakes squeal and the car pulls left when braking" is one report.
+            said = {
+                name: value
+                for name, value in filled.arguments.items()
+                if name in filled.labelled or not isinstance(value, str)
+            }
             if filled.arguments not in found:
                 found.append(filled.arguments)
-        if len(found) >= 2:
-            return found
+                readings.append(said)
+        distinct = [
+            index
+            for index, said in enumerate(readings)
+            if not any(
+                other != index
+                and said.items() <= readings[other].items()
+                and (said != readings[other] or other < index)
+                for other in range(len(readings))
+            )
+        ]
+        if len(distinct) >= 2:
+            return [found[index] for index in distinct]
     return None
 
 

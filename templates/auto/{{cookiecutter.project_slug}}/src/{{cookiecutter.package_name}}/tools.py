@@ -294,8 +294,8 @@ def longitudinal_criticality(
         Field(
             ge=0,
             le=150,
-            description="Lead vehicle speed in m/s: the car ahead, in front, the target or "
-            "preceding vehicle (前车速度).",
+            description="Lead vehicle speed in m/s: the car, truck or van ahead, in front, "
+            "the target or preceding vehicle (前车速度).",
             json_schema_extra=_unit("m/s"),
         ),
     ],
