@@ -294,7 +294,7 @@ def longitudinal_criticality(
         Field(
             ge=0,
             le=150,
-            description="Lead vehicle speed in m/s: the car, truck or van ahead, in front, "
+            description="Lead vehicle speed in m/s: the car or truck ahead, in front, "
             "the target or preceding vehicle (前车速度).",
             json_schema_extra=_unit("m/s"),
         ),
