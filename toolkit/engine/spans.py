@@ -105,11 +105,13 @@ def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
         elif any(_mentions(spaced, alias) for alias in aliases.get(index, [])):
             score = 2.0
         else:
-            # Words of the label: more than half of them must be there ("system" alone
-            # names neither fuel_system nor any other two-word value).
-            words = set(terms(label))
-            share = len(words & text_terms) / len(words) if words else 0.0
-            if share > 0.5 or (share and len(words) == 1):
+            # Words of the label. Its last word is the generic head of a compound ("system"
+            # of fuel_system): alone it names no value; a modifier ("card" of card_pan) does.
+            ordered = terms(label)
+            words = set(ordered)
+            found = words & text_terms
+            share = len(found) / len(words) if words else 0.0
+            if share > 0.5 or (found and (len(ordered) == 1 or found - {ordered[-1]})):
                 score = share
         if score > 0 and (best is None or score > best[0]):
             best = (score, index)
