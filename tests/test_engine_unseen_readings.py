@@ -283,3 +283,26 @@ def test_clauses_differing_only_in_free_text_are_one_call(
     summary standing in for each part does not make two reports of one."""
     actual = calls(engine, FAULTS, request_text)
     assert [arguments["area"] for _, arguments in actual] == areas, actual
+
+
+BAKERY = [
+    tool(
+        "shift_output",
+        "Loaves per hour of a bakery shift (班次产量).",
+        {
+            "loaves": integer("Loaves produced (生产数量, 面包数).", minimum=0),
+            "hours": {
+                "type": "number",
+                "description": "Shift length in hours (小时).",
+                "minimum": 0,
+            },
+        },
+        ["loaves", "hours"],
+    )
+]
+
+
+def test_a_measure_word_counts_only_the_noun_right_after_it(engine: LocalEngine) -> None:
+    """In 一个班计划生产8小时 the 1 counts shifts, not the production named later."""
+    actual = calls(engine, BAKERY, "一个班计划生产8小时，共生产面包300个，班次产量是多少？")
+    assert actual == [("shift_output", {"loaves": 300, "hours": 8})], actual

@@ -238,14 +238,18 @@ def _measured_count(after: str, numeric: list[NumericProperty]) -> int | None:
 
     "3辆同批次的车" counts 车 with the measure word 辆: an integer property whose Chinese
     label asks for a count of it (几辆车, 车辆数) takes the 3. What a label counts is the
-    label without its count marks and measure word (车辆数 -> 车); it must appear in the
-    rest of the clause.
+    label without its count marks and measure word (车辆数 -> 车); it must follow the
+    measure word closely, or after a 的.
     """
     stripped = after.lstrip()
     if not stripped or stripped[0] not in MEASURE_WORDS:
         return None
     measure = stripped[0]
     clause = _ZH_CLAUSE_END.split(stripped[1:], maxsplit=1)[0][:12]
+    # The noun counted follows the measure word at once (a two-character modifier at most:
+    # 十间客房), or after its modifier's 的 (3辆同批次的车); "1个班计划生产..." counts
+    # shifts, not what the clause goes on about.
+    heads = [clause, *(clause[i + 1 :] for i, ch in enumerate(clause) if ch == "的")]
     found: set[int] = set()
     for index, prop in enumerate(numeric):
         if schema_type(prop.schema) != "integer":
@@ -256,7 +260,7 @@ def _measured_count(after: str, numeric: list[NumericProperty]) -> int | None:
             core = label
             for mark in (*_ZH_COUNT_MARKS, measure):
                 core = core.replace(mark, "")
-            if core and core in clause:
+            if core and any(core in head[: len(core) + 2] for head in heads):
                 found.add(index)
     return found.pop() if len(found) == 1 else None
 
