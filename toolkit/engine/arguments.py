@@ -25,7 +25,9 @@ from toolkit.engine.fields import (
     schema_type,
 )
 from toolkit.engine.frequency import find_frequencies, per_period
+from toolkit.engine.grids import cell_label, is_cell_list, is_grid, read_cells, read_grid
 from toolkit.engine.items import read_items
+from toolkit.engine.names import is_name_property, proper_names
 from toolkit.engine.numbers import NumericProperty, assign_numbers, in_bounds, numeric_value
 from toolkit.engine.quantities import Quantity, find_quantities, normalize_text
 from toolkit.engine.similarity import terms
@@ -156,10 +158,28 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
     evidence: list[str] = []
     numeric: list[NumericProperty] = []
     deferred: list[tuple[str, dict[str, Any]]] = []
+    # Optional names ("Make (brand name)", "Model name") share a run of capitalised words.
+    names = [
+        n
+        for n, p in properties.items()
+        if not item
+        and n not in required
+        and schema_type(p) == "string"
+        and "enum" not in p
+        and "pattern" not in p
+        and not p.get("x-identifier")
+        and is_name_property(n, str(p.get("description", "")))
+    ]
+    shared: list[tuple[str, int, int]] | None = None
     for name, prop in properties.items():
         kind = schema_type(prop)
         if kind == "string" and "enum" not in prop:
             found = _string_span(work, name, prop, required=name in required, item=item)
+            if found is None and name in names:
+                if shared is None:
+                    shared = proper_names(work, len(names))
+                position = names.index(name)
+                found = shared[position] if position < len(shared) else None
             if found is not None:
                 value, start, end = found
                 result.arguments[name] = value
@@ -189,6 +209,7 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
             for start, end in spans:
                 work = _mask(work, start, end)
             quantities = [q for q in quantities if not any(s <= q.start < e for s, e in spans)]
+    work = _read_grids(work, deferred, root, required, result, evidence)
     # A series of numbers ("900, 950, 980, ...") is one list argument, read before scalars.
     for name, prop in deferred:
         items = _resolve(prop.get("items") or {}, root)
@@ -244,6 +265,52 @@ def _fill(schema: dict[str, Any], work: str, root: dict[str, Any], *, item: bool
         result.unread = _unread(original, properties, result, consumed)
     result.arguments = {n: result.arguments[n] for n in properties if n in result.arguments}
     return result
+
+
+def _read_grids(
+    work: str,
+    deferred: list[tuple[str, dict[str, Any]]],
+    root: dict[str, Any],
+    required: list[str],
+    result: Filled,
+    evidence: list[str],
+) -> str:
+    """A factor grid and its cells written as prose (`grids`), when nothing is pasted as JSON.
+
+    Each cell goes to the cell-list property its part's opening words name ("excluded:
+    fog/highway"), else to the required one.
+    """
+    resolved = [(name, _resolve(prop, root)) for name, prop in deferred]
+    grids = [name for name, prop in resolved if is_grid(prop)]
+    if len(grids) != 1 or json_literals(work):
+        return work
+    grid, spans = read_grid(work)
+    if not grid:
+        return work
+    result.arguments[grids[0]] = grid
+    evidence.append(grids[0])
+    for start, end in spans:
+        work = _mask(work, start, end)
+    lists = [(name, prop) for name, prop in resolved if is_cell_list(prop)]
+    if not lists:
+        return work
+    default = next((name for name, _ in lists if name in required), lists[0][0])
+    cells: dict[str, list[dict[str, str]]] = {}
+    for start, end, cell in read_cells(work, grid):
+        label = cell_label(work, start)
+        scored = [
+            (len(label & (names | described)), name)
+            for name, prop in lists
+            for names, described in [property_terms(name, prop)]
+        ]
+        best = max(scored, key=lambda pair: pair[0])
+        owner = best[1] if best[0] > 0 else default
+        cells.setdefault(owner, []).append(cell)
+        work = _mask(work, start, end)
+    for name, listed in cells.items():
+        result.arguments[name] = listed[:_MAX_ARRAY_ITEMS]
+        evidence.append(name)
+    return work
 
 
 def _read_notations(

@@ -97,6 +97,17 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _leaf_text(value: Any) -> str:
+    """The strings inside an argument value (keys too), joined by spaces."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return " ".join(f"{k} {_leaf_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return " ".join(_leaf_text(v) for v in value)
+    return ""
+
+
 def _question_words(question: str, wanted: set[str]) -> str:
     """The question's own words behind `wanted` terms, in order, for the sentence."""
     words = [w for w in re.findall(r"[\w'-]+", question) if _content(w) & wanted]
@@ -157,7 +168,12 @@ def find_assumptions(
             continue
         others = set().union(*(words for other, words in own.items() if other != name))
         unit = _content(str(prop.get("x-unit", "")))
-        distinctive = own[name] - others - general - unit - _UNIT_WORDS
+        # A word the call passes as another argument's value was read ("fog", a level of
+        # the grid argument, is no unread mention of an example in this one's description).
+        passed = _content(
+            " ".join(_leaf_text(v) for other, v in arguments.items() if other != name)
+        )
+        distinctive = own[name] - others - general - unit - _UNIT_WORDS - passed
         mentioned = asked & distinctive
         if mentioned:
             found.append(Assumption(tool, name, value, _question_words(question, mentioned)))

@@ -21,7 +21,7 @@ from toolkit.engine.fields import (
     range_pairs,
     schema_type,
 )
-from toolkit.engine.quantities import Quantity, convert
+from toolkit.engine.quantities import MEASURE_WORDS, Quantity, convert
 from toolkit.engine.similarity import terms
 from toolkit.engine.units import dimension
 
@@ -37,6 +37,9 @@ _PER_AFTER = re.compile(
 # A property that counts things ("Number of vehicles", "How many units") takes plain numbers.
 _COUNT = re.compile(r"\s*(?:the\s+)?(?:(?:number|count)\s+of\b|how\s+many\b)", re.IGNORECASE)
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
+# Words in a Chinese label that ask for a count (几辆车, 多少人, 车辆数, 数量) rather than name it.
+_ZH_COUNT_MARKS = ("多少", "数量", "个数", "几", "数")
+_ZH_CLAUSE_END = re.compile(r"[,.;!?，。；！？、\n]")  # noqa: RUF001
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 
 
@@ -223,7 +226,63 @@ def _chinese_owners(
             if len(owners_found) == 1:
                 owners[q_index] = owners_found.pop()
             break
+        if q_index not in owners:
+            counted = _measured_count(after, numeric)
+            if counted is not None:
+                owners[q_index] = counted
     return owners
+
+
+def _measured_count(after: str, numeric: list[NumericProperty]) -> int | None:
+    """The count property a number with a Chinese measure word counts, if exactly one.
+
+    "3辆同批次的车" counts 车 with the measure word 辆: an integer property whose Chinese
+    label asks for a count of it (几辆车, 车辆数) takes the 3. What a label counts is the
+    label without its count marks and measure word (车辆数 -> 车); it must follow the
+    measure word closely, or after a 的.
+    """
+    stripped = after.lstrip()
+    if not stripped or stripped[0] not in MEASURE_WORDS:
+        return None
+    measure = stripped[0]
+    clause = _ZH_CLAUSE_END.split(stripped[1:], maxsplit=1)[0][:12]
+    # The noun counted follows the measure word at once (a two-character modifier at most:
+    # 十间客房), or after its modifier's 的 (3辆同批次的车); "1个班计划生产..." counts
+    # shifts, not what the clause goes on about.
+    heads = [clause, *(clause[i + 1 :] for i, ch in enumerate(clause) if ch == "的")]
+    found: set[int] = set()
+    for index, prop in enumerate(numeric):
+        if schema_type(prop.schema) != "integer":
+            continue
+        for label in chinese_labels(prop.name, prop.schema):
+            if not any(mark in label for mark in _ZH_COUNT_MARKS):
+                continue
+            core = label
+            for mark in (*_ZH_COUNT_MARKS, measure):
+                core = core.replace(mark, "")
+            if core and any(core in head[: len(core) + 2] for head in heads):
+                found.add(index)
+    return found.pop() if len(found) == 1 else None
+
+
+def _calendar_year(quantity: Quantity, prop: NumericProperty) -> int | None:
+    """A four-digit year for a property whose bounds make it a calendar year, else None.
+
+    "Model year", minimum 1981: its unit word is a year, yet no duration starts at 1981
+    years, so "a 2019 Honda" and 2021年 are that year, not 2019 years.
+    """
+    minimum = prop.schema.get("minimum", prop.schema.get("exclusiveMinimum"))
+    if (
+        schema_type(prop.schema) != "integer"
+        or not isinstance(minimum, int | float)
+        or minimum < 1000
+        or property_unit(prop.name, prop.schema) != "years"
+        or quantity.unit not in (None, "years")
+        or quantity.role is not None
+    ):
+        return None
+    value = _fit(quantity.value, prop.schema)
+    return value if isinstance(value, int) and 1000 <= value <= 9999 else None
 
 
 def _priced(prop: NumericProperty) -> bool:
@@ -254,6 +313,9 @@ def assign_numbers(
             if owner is not None and owner != p_index:
                 continue
             value = numeric_value(quantity, prop.name, prop.schema)
+            calendar = _calendar_year(quantity, prop)
+            if calendar is not None:
+                value = calendar
             loose = False
             if value is None:
                 value = _loose_value(quantity, prop.name, prop.schema)
@@ -265,6 +327,8 @@ def assign_numbers(
             )
             if owner == p_index:
                 context += 4.0
+            if calendar is not None:
+                context += 1.0  # its bounds make the property a calendar year
             if quantity.role is not None and role is not None:
                 if quantity.role != role:
                     continue

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from toolkit.engine.arguments import fill_arguments
@@ -148,7 +149,9 @@ def segments(text: str, *, clauses: bool = False) -> list[str]:
     return [part.strip() for part in pattern.split(text) if part and part.strip()]
 
 
-def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
+def segment_arguments(
+    schema: dict[str, Any], text: str, *, asks: Callable[[str], bool] | None = None
+) -> list[dict[str, Any]] | None:
     """One argument set per sentence (else per clause) when several fill the tool alone.
 
     "Is code X valid? And code Y?" asks the same tool twice. A part counts
@@ -156,6 +159,9 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
     enum fallback, a unit-less guess, or the part's own text standing in for a string
     nothing located: "What is the weather in San Francisco, CA?" is one request, not
     one per clause); fewer than two distinct such parts means one call over the whole text.
+    A tool with nothing required fills from almost any part, so with `asks` given such a
+    part counts only when `asks(part)` says it asks for the tool ("S1、E3、C3" are three
+    classes of one question, not three approval requests).
     """
     required = [name for name in schema.get("required", []) if isinstance(name, str)]
     # With nothing required, a part asks on its own only when it reads everything the
@@ -166,6 +172,7 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
         if len(parts) < 2:
             continue
         found: list[dict[str, Any]] = []
+        readings: list[dict[str, Any]] = []
         for part in parts:
             filled = fill_arguments(schema, part)
             if filled.missing or not filled.extracted:
@@ -176,10 +183,30 @@ def segment_arguments(schema: dict[str, Any], text: str) -> list[dict[str, Any]]
                 continue
             if not whole <= set(filled.extracted):
                 continue
+            if not required and asks is not None and not asks(part):
+                continue
+            # What the part says, without free text standing in for a whole part (a
+            # summary): "brakes squeal and the car pulls left when braking" is one report.
+            said = {
+                name: value
+                for name, value in filled.arguments.items()
+                if name in filled.labelled or not isinstance(value, str)
+            }
             if filled.arguments not in found:
                 found.append(filled.arguments)
-        if len(found) >= 2:
-            return found
+                readings.append(said)
+        distinct = [
+            index
+            for index, said in enumerate(readings)
+            if not any(
+                other != index
+                and said.items() <= readings[other].items()
+                and (said != readings[other] or other < index)
+                for other in range(len(readings))
+            )
+        ]
+        if len(distinct) >= 2:
+            return [found[index] for index in distinct]
     return None
 
 
@@ -352,22 +379,36 @@ def decide(request: ChatRequest) -> Decision:
         )
     candidates: list[_Candidate] = []
     first_missing: tuple[ToolSpec, list[str]] | None = None
-    for score, tool in ranked:
-        if score < max(ABSOLUTE_THRESHOLD, RELATIVE_THRESHOLD * best) and not (
+    bar = best  # the best score still in play: the tools within reach of it are called
+    for position, (score, tool) in enumerate(ranked):
+        if score < max(ABSOLUTE_THRESHOLD, RELATIVE_THRESHOLD * bar) and not (
             must_call and not candidates
         ):
             break
-        filled = fill_arguments(tool.parameters, question)
+        # A tool that requires nothing reads some value from almost any text: it reads only
+        # the clauses that ask for it first, and is no call when none does. Passed over, it
+        # sets no bar for the tools ranked below it.
+        own_text = question
+        optional_only = bool(
+            tool.parameters.get("properties")
+            and not tool.parameters.get("required")
+            and not must_call
+        )
+        if optional_only:
+            own_text = _asking_text(tool, question, request.tools)
+        filled = fill_arguments(tool.parameters, own_text)
         # Arguments actually read from the text: not defaults, not unit-less guesses.
         read = [name for name in filled.extracted if name not in filled.weak]
         # Nothing in the text feeds this tool: a loose match is neither a call nor a
         # reason to ask for data (a question sharing one topic word with a tool is no call).
-        if (
+        if not own_text or (
             not read
             and tool.parameters.get("properties")
             and not must_call
             and score < (STRONG_THRESHOLD if filled.missing else NO_ARGUMENT_THRESHOLD)
         ):
+            if optional_only and not candidates and position + 1 < len(ranked):
+                bar = ranked[position + 1][0]
             continue
         # Asking for data is for a clear match, or when the text already gives most of it
         # (one word naming a category a tool accepts is no question for that tool).
@@ -392,7 +433,11 @@ def decide(request: ChatRequest) -> Decision:
         per_segment = (
             None
             if _lists_objects(filled.arguments) or _lists_values(filled.arguments)
-            else segment_arguments(tool.parameters, question)
+            else segment_arguments(
+                tool.parameters,
+                own_text,
+                asks=partial(_asks_for, tool, tools=request.tools),
+            )
         )
         if per_segment:
             candidates.extend(
@@ -420,6 +465,28 @@ def decide(request: ChatRequest) -> Decision:
         redacted = bool(_MASKED.search(question))
         return Decision(content=answer_missing(question, tool.name, described, redacted=redacted))
     return Decision(content=answer_plain(question, passages, tool_names, descriptions=descriptions))
+
+
+def _asks_for(tool: ToolSpec, text: str, *, tools: Sequence[ToolSpec]) -> bool:
+    """Whether `text` ranks `tool` first (ties count; a text sharing no word asks for none)."""
+    ranked = rank_tools(text, tools)
+    best = ranked[0][0] if ranked else 0.0
+    return best >= ABSOLUTE_THRESHOLD and any(
+        t.name == tool.name and score >= best for score, t in ranked
+    )
+
+
+def _asking_text(tool: ToolSpec, question: str, tools: Sequence[ToolSpec]) -> str:
+    """The part of the question that asks for `tool`: "" when none does.
+
+    A question of one task clause asks for the tool it ranks first. In a question of
+    several, only the clauses ranking the tool first ask for it: in "rated S1、E3、C3,
+    what integrity level?" no clause asks for an approval, so "S1" is no approval subject.
+    """
+    if len(_task_clauses(question)) < 2:
+        return question if _asks_for(tool, question, tools=tools) else ""
+    asking = [c for c in segments(question, clauses=True) if _asks_for(tool, c, tools=tools)]
+    return " ".join(asking)
 
 
 def _read_in_full(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from toolkit.engine.units import UNIT_WORDS, canonical_word, convert_unit
 
-__all__ = ["Quantity", "convert", "find_quantities", "normalize_text"]
+__all__ = ["MEASURE_WORDS", "Quantity", "convert", "find_quantities", "normalize_text"]
 
 _EN_SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -33,7 +33,10 @@ _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "七": 7, "八": 8, "九": 9}  # fmt: skip
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
-_ZH_UNIT_CHARS = "年月天日个周岁%万亿"
+# Chinese measure words (量词) between a count and what it counts: 两台车, 十位客人, 三间房.
+# Left out: 批/些 (一批车 is a batch, not one car), 次 and 部 (一次性, 一部分 are words).
+MEASURE_WORDS = "个位名台辆件只条张座套头架艘棵本把根支颗间箱瓶盒袋家份"
+_ZH_UNIT_CHARS = "年月天日周岁%万亿" + MEASURE_WORDS
 _ZH_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 # Magnitude words directly after a number. "m" is ambiguous (million or metre): see convert().
@@ -98,7 +101,7 @@ def _zh_replace(match: re.Match[str]) -> str:
     # A lone 一/十/万 is usually part of a word (一下, 万一); numbers need a digit-like run.
     following = match.string[match.end() : match.end() + 1]
     if len(run) == 1 and run not in "二两三四五六七八九":
-        # ...except before a unit: 十年 is ten years.
+        # ...except before a unit or a measure word: 十年 is ten years, 十台 ten machines.
         return str(_zh_value(run)) if run in "一十" and following in _ZH_UNIT_CHARS else run
     if run[0] in "万亿千百":  # 万一, 千万 (never), 百货: words, not numbers
         return run

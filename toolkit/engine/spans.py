@@ -105,9 +105,14 @@ def enum_choice(text: str, values: list[Any], description: str = "") -> Any:
         elif any(_mentions(spaced, alias) for alias in aliases.get(index, [])):
             score = 2.0
         else:
-            words = set(terms(label))
-            if words:
-                score = len(words & text_terms) / len(words)
+            # Words of the label. Its last word is the generic head of a compound ("system"
+            # of fuel_system): alone it names no value; a modifier ("card" of card_pan) does.
+            ordered = terms(label)
+            words = set(ordered)
+            found = words & text_terms
+            share = len(found) / len(words) if words else 0.0
+            if share > 0.5 or (found and (len(ordered) == 1 or found - {ordered[-1]})):
+                score = share
         if score > 0 and (best is None or score > best[0]):
             best = (score, index)
     return values[best[1]] if best is not None else None
@@ -131,7 +136,8 @@ def pattern_match(text: str, pattern: str) -> tuple[str, int, int] | None:
         compiled = re.compile(pattern)
     except re.error:
         return None
-    chunks = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*", text))
+    # Dots inside a token belong to it ("web-2.14.3"); a full stop after one does not.
+    chunks = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9-]*)*", text))
     best: tuple[str, int, int] | None = None
     for i in range(len(chunks)):
         for j in range(i, min(i + 12, len(chunks))):

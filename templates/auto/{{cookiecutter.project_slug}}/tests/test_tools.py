@@ -227,6 +227,20 @@ def test_recall_by_make_model_year() -> None:
     assert not result.park_it
 
 
+@pytest.mark.parametrize(
+    ("make", "model"), [("Harbor", "Crest Marlin"), ("harbor  crest", "MARLIN")]
+)
+def test_a_make_and_model_split_elsewhere_find_the_same_vehicle(make: str, model: str) -> None:
+    result = tools.recall_lookup(make=make, model=model, year=2021)
+    assert (result.make, result.model, result.count) == ("HARBOR CREST", "MARLIN", 1)
+
+
+def test_recall_of_an_unlisted_vehicle_is_empty_not_an_all_clear() -> None:
+    result = tools.recall_lookup(make="Honda", model="Civic", year=2019)
+    assert result.count == 0 and result.campaigns == []
+    assert "no all-clear" in result.source
+
+
 def test_recall_needs_a_vehicle() -> None:
     with pytest.raises(ValueError, match="make, model and year"):
         tools.recall_lookup(make="Harbor Crest")

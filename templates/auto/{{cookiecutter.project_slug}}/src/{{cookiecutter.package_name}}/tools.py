@@ -147,7 +147,7 @@ def parse_dtc(
         ),
     ],
 ) -> DtcResult:
-    """Decode an OBD diagnostic trouble code (DTC, fault code, 故障码) a scan tool reads (诊断仪读出): system, SAE or manufacturer code, subsystem.
+    """Decode an OBD diagnostic trouble code (DTC, fault or error code, 故障码) a scan tool or scanner reads (诊断仪, 扫描仪读出): what the code means (什么故障), system, SAE or manufacturer code, subsystem.
 
     SAE J2012: a letter (P powertrain, C chassis, B body, U network) and four characters. From
     raw bytes A B: bits 7-6 of A give the letter (00 P, 01 C, 10 B, 11 U), bits 5-4 the
@@ -294,8 +294,8 @@ def longitudinal_criticality(
         Field(
             ge=0,
             le=150,
-            description="Lead vehicle speed in m/s: the car ahead, in front, the target or "
-            "preceding vehicle (前车速度).",
+            description="Lead vehicle speed in m/s: the car or truck ahead, in front, "
+            "the target or preceding vehicle (前车速度).",
             json_schema_extra=_unit("m/s"),
         ),
     ],
@@ -583,6 +583,10 @@ def _fixture() -> dict[str, Any]:
     return data
 
 
+def _vehicle_name(make: str, model: str) -> str:
+    return " ".join(f"{make} {model}".casefold().split())
+
+
 @domain_tool(
     examples=(
         "Any open campaigns on a 2020 Northwind Vela?",
@@ -593,7 +597,7 @@ def _fixture() -> dict[str, Any]:
 def recall_lookup(
     vin: Annotated[Vin | None, Field(description="VIN of the vehicle (车架号).")] = None,
     make: Annotated[
-        str | None, Field(max_length=40, description="Make (brand, 品牌), e.g. Northwind.")
+        str | None, Field(max_length=40, description="Make (brand name, 品牌), e.g. Northwind.")
     ] = None,
     model: Annotated[
         str | None, Field(max_length=40, description="Model name (车型), e.g. Vela.")
@@ -603,7 +607,9 @@ def recall_lookup(
     """Recall campaigns (召回, 召回活动) for a vehicle by VIN, or by make, model and model year.
 
     Matches the offline fixture the pack ships (``data/nhtsa_recalls.json``, NHTSA
-    recallsByVehicle field names: NHTSACampaignNumber, Component, Summary, Remedy, parkIt).
+    recallsByVehicle field names: NHTSACampaignNumber, Component, Summary, Remedy, parkIt)
+    on make and model together, case-insensitively, so a two-word make may be split either
+    way ("Harbor" + "Crest Marlin").
     A VIN must pass the ISO 3779 check and be registered in the fixture. An empty result
     means the fixture lists nothing; it is never an all-clear.
     """
@@ -618,13 +624,15 @@ def recall_lookup(
         make, model, year = vehicle["Make"], vehicle["Model"], int(vehicle["ModelYear"])
     if make is None or model is None or year is None:
         raise ValueError("give vin, or make, model and year")
+    # "Harbor Crest Marlin" may arrive split either way; the vehicle is make + model.
+    wanted = _vehicle_name(make, model)
     found = [
         Campaign(**c)
         for c in data["campaigns"]
-        if c["Make"].casefold() == make.casefold()
-        and c["Model"].casefold() == model.casefold()
-        and int(c["ModelYear"]) == year
+        if _vehicle_name(c["Make"], c["Model"]) == wanted and int(c["ModelYear"]) == year
     ]
+    if found:
+        make, model = found[0].Make, found[0].Model
     return RecallResult(
         make=make.upper(),
         model=model.upper(),
@@ -668,7 +676,7 @@ def escalate_safety_case(
             "steering (steering wheel, power steering, 转向, 方向盘), airbag (SRS, restraints, "
             "安全气囊), fuel_system (fuel, fuel leak, fuel smell, petrol, gasoline, diesel, "
             "漏油, 燃油泄漏, 汽油), acceleration (unintended acceleration, sudden acceleration, "
-            "accelerated on its own, 意外加速, 自己加速), other."
+            "accelerated on its own, accelerated by itself, 意外加速, 自己加速), other."
         ),
     ],
     summary: Annotated[
@@ -689,7 +697,8 @@ def escalate_safety_case(
         Field(
             ge=1,
             le=100000,
-            description="Number of vehicles (cars) affected (车辆数, 几辆车, 几台车).",
+            description="Number of vehicles (cars, owners reporting) affected (车辆数, "
+            "几辆车, 几台车).",
         ),
     ] = 1,
     park_it: Annotated[
