@@ -179,8 +179,6 @@ def segment_arguments(
                 continue
             if any(name in filled.defaulted or name in filled.weak for name in required):
                 continue
-            if any(value == part.strip() for value in filled.arguments.values()):
-                continue
             if not whole <= set(filled.extracted):
                 continue
             if not required and asks is not None and not asks(part):
