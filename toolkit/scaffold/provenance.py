@@ -90,7 +90,7 @@ def write_provenance(project: Path, provenance: Provenance) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the record is an ordinary file
+        Path(tmp).chmod(0o644)  # mkstemp makes it private; the record is an ordinary file
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -104,7 +104,7 @@ def merge_many(
                 if data is not None:
                     blob = repo.create_blob(data)
                     index.add(pygit2.IndexEntry(names[key], blob, FileMode.BLOB))
-            trees.append(repo[index.write_tree(repo)])
+            trees.append(index.write_tree(repo))
         merged = repo.merge_trees(
             trees[0],
             trees[1],
@@ -119,7 +119,7 @@ def merge_many(
         out = scratch / "out"
         if conflicted:
             out.mkdir()
-            repo.checkout_index(
+            repo.checkout_index(  # type: ignore[no-untyped-call]
                 merged,
                 directory=str(out),
                 paths=sorted(conflicted),
@@ -136,8 +136,9 @@ def merge_many(
                 )
                 results[key] = MergeResult(text, max(count, 1))
             else:
-                blob = repo[merged[name].id]
-                results[key] = MergeResult(bytes(blob.read_raw()), 0)
+                stored = repo.get(merged[name].id)
+                assert isinstance(stored, pygit2.Blob)
+                results[key] = MergeResult(bytes(stored.data), 0)
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -330,7 +330,9 @@ def plan_update(
         renames = _renames(new_template, new_answers)
         changes = _decide(project, base, new, renames, record.files)
         drift = sorted(
-            p for p, data in base.items() if p in record.files and record.files[p] != hash_bytes(data)
+            p
+            for p, data in base.items()
+            if p in record.files and record.files[p] != hash_bytes(data)
         )
         _merge(changes, old_template.version, new_template.version)
         provenance = Provenance(
@@ -364,9 +366,9 @@ def _decide(
 ) -> list[FileChange]:
     moved: dict[str, str] = {}  # new path -> old path
     for old, target in renames.items():
-        if old in base and old not in new and target in new and target not in base:
-            if not _occupied(project, target):
-                moved[target] = old
+        declared = old in base and old not in new and target in new and target not in base
+        if declared and not _occupied(project, target):
+            moved[target] = old
     changes = []
     for path in sorted(set(base) | set(new)):
         if path in moved.values():
