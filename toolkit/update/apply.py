@@ -160,6 +160,12 @@ def _swap(project: Path, staging: Path, journal: Journal, writes: Mapping[str, b
         (staging / rel).replace(target)
 
 
+def _abort(project: Path, journal: Journal) -> None:
+    """Undo a swap that failed in this process (a killed process leaves it to `recover`)."""
+    rollback(project, journal)
+    (project / JOURNAL_FILE).unlink(missing_ok=True)
+
+
 def apply_update(plan: UpdatePlan) -> UpdateResult:
     """Apply ``plan`` to its project: all of it, or (on any failure) none of it.
 
@@ -195,8 +201,7 @@ def apply_update(plan: UpdatePlan) -> UpdateResult:
             _swap(project, staging, journal, writes)
             journal.write(project / journal.backup / MANIFEST)
         except BaseException:
-            rollback(project, journal)
-            (project / JOURNAL_FILE).unlink(missing_ok=True)
+            _abort(project, journal)
             raise
         (project / JOURNAL_FILE).unlink()  # the commit point
     finally:
