@@ -12,6 +12,9 @@ from toolkit.errors import ConfigError, UpdateError
 from toolkit.scaffold.provenance import ANSWERS_FILE, hash_bytes, read_provenance
 from toolkit.update import Outcome, TemplateShelf, plan_update, revert_update, update_project
 from toolkit.update.command import run_update
+from toolkit.update.journal import Journal
+
+Shelves = tuple[TemplateShelf, TemplateShelf]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -23,12 +26,12 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def shelves(tmp_path: Path) -> tuple[TemplateShelf, TemplateShelf]:
+def shelves(tmp_path: Path) -> Shelves:
     return make_shelves(tmp_path / "templates")
 
 
 @pytest.fixture
-def customized(tmp_path: Path, shelves: tuple[TemplateShelf, TemplateShelf]) -> Path:
+def customized(tmp_path: Path, shelves: Shelves) -> Path:
     project = generate(shelves[0], tmp_path / "out")
     (project / "notes.txt").write_text(
         "line one\nline two\nline three\nline four\nline five\nline six, mine\nline seven\n",
@@ -48,7 +51,7 @@ def customized(tmp_path: Path, shelves: tuple[TemplateShelf, TemplateShelf]) -> 
     return project
 
 
-def test_new_records_a_hash_for_every_rendered_file(tmp_path: Path, shelves: tuple) -> None:
+def test_new_records_a_hash_for_every_rendered_file(tmp_path: Path, shelves: Shelves) -> None:
     project = generate(shelves[0], tmp_path / "fresh")
     record = read_provenance(project)
     rendered = {k: v for k, v in _tree(project).items() if not k.startswith(".toolkit/")}
@@ -56,7 +59,7 @@ def test_new_records_a_hash_for_every_rendered_file(tmp_path: Path, shelves: tup
     assert record.template_version == "1.0.0"
 
 
-def test_plan_decides_each_kind_of_file(customized: Path, shelves: tuple) -> None:
+def test_plan_decides_each_kind_of_file(customized: Path, shelves: Shelves) -> None:
     before = _tree(customized)
     plan = plan_update(customized, shelf=shelves[1])
     assert _tree(customized) == before  # planning has no side effects
@@ -81,7 +84,7 @@ def test_plan_decides_each_kind_of_file(customized: Path, shelves: tuple) -> Non
 
 
 def test_update_keeps_every_customer_change_and_takes_the_template_s(
-    customized: Path, shelves: tuple
+    customized: Path, shelves: Shelves
 ) -> None:
     result = update_project(customized, shelf=shelves[1])
     assert result.applied
@@ -114,7 +117,7 @@ def test_update_keeps_every_customer_change_and_takes_the_template_s(
     )
 
 
-def test_a_second_update_to_the_same_version_is_a_noop(customized: Path, shelves: tuple) -> None:
+def test_a_second_update_to_the_same_version_is_a_noop(customized: Path, shelves: Shelves) -> None:
     update_project(customized, shelf=shelves[1])
     after_first = _tree(customized)
     again = update_project(customized, shelf=shelves[1])
@@ -122,14 +125,14 @@ def test_a_second_update_to_the_same_version_is_a_noop(customized: Path, shelves
     assert _tree(customized) == after_first
 
 
-def test_dry_run_changes_nothing(customized: Path, shelves: tuple) -> None:
+def test_dry_run_changes_nothing(customized: Path, shelves: Shelves) -> None:
     before = _tree(customized)
     result = update_project(customized, dry_run=True, shelf=shelves[1])
     assert not result.applied and result.plan.conflicts == ["src/demo_desk/mod.py"]
     assert _tree(customized) == before
 
 
-def test_an_untouched_project_takes_every_template_change(tmp_path: Path, shelves: tuple) -> None:
+def test_an_untouched_project_takes_every_template_change(tmp_path: Path, shelves: Shelves) -> None:
     project = generate(shelves[0], tmp_path / "plain")
     update_project(project, shelf=shelves[1])
     fresh = generate(shelves[1], tmp_path / "fresh")
@@ -140,13 +143,13 @@ def test_an_untouched_project_takes_every_template_change(tmp_path: Path, shelve
 
 
 def test_a_failure_midway_leaves_the_project_as_it_was(
-    customized: Path, shelves: tuple, monkeypatch: pytest.MonkeyPatch
+    customized: Path, shelves: Shelves, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _tree(customized)
     calls = {"n": 0}
     real_replace = Path.replace
 
-    def flaky(self: Path, target: Path) -> Path:  # type: ignore[override]
+    def flaky(self: Path, target: Path) -> Path:
         calls["n"] += 1
         if calls["n"] == 6:
             raise OSError("disk gone")
@@ -160,16 +163,18 @@ def test_a_failure_midway_leaves_the_project_as_it_was(
 
 
 def test_a_killed_update_is_rolled_back_by_the_next_run(
-    customized: Path, shelves: tuple, monkeypatch: pytest.MonkeyPatch
+    customized: Path, shelves: Shelves, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import toolkit.update.apply as apply_module
 
     before = _tree(customized)
     real_swap = apply_module._swap
 
-    def die_halfway(project: Path, staging: Path, journal: object, writes: dict) -> None:
+    def die_halfway(
+        project: Path, staging: Path, journal: Journal, writes: dict[str, bytes]
+    ) -> None:
         first = dict(list(writes.items())[:2])
-        real_swap(project, staging, journal, first)  # type: ignore[arg-type]
+        real_swap(project, staging, journal, first)
         raise SystemExit("killed")
 
     monkeypatch.setattr(apply_module, "_swap", die_halfway)
@@ -186,7 +191,7 @@ def test_a_killed_update_is_rolled_back_by_the_next_run(
     assert _tree(customized) == before
 
 
-def test_revert_undoes_the_last_update(customized: Path, shelves: tuple) -> None:
+def test_revert_undoes_the_last_update(customized: Path, shelves: Shelves) -> None:
     before = _tree(customized)
     update_project(customized, shelf=shelves[1])
     journal = revert_update(customized)
@@ -195,7 +200,7 @@ def test_revert_undoes_the_last_update(customized: Path, shelves: tuple) -> None
     assert after == before
 
 
-def test_customer_edit_between_plan_and_apply_aborts(customized: Path, shelves: tuple) -> None:
+def test_customer_edit_between_plan_and_apply_aborts(customized: Path, shelves: Shelves) -> None:
     from toolkit.update import apply_update
 
     plan = plan_update(customized, shelf=shelves[1])
@@ -207,7 +212,7 @@ def test_customer_edit_between_plan_and_apply_aborts(customized: Path, shelves: 
 
 
 def test_the_recorded_hash_detects_an_untouched_file_when_the_base_drifted(
-    tmp_path: Path, shelves: tuple
+    tmp_path: Path, shelves: Shelves
 ) -> None:
     project = generate(shelves[0], tmp_path / "drift")
     # The 1.0.0 template changes after generation without a version bump.
@@ -227,24 +232,24 @@ def test_missing_provenance_is_named(tmp_path: Path) -> None:
         plan_update(tmp_path)
 
 
-def test_unknown_version_lists_the_available_ones(customized: Path, shelves: tuple) -> None:
+def test_unknown_version_lists_the_available_ones(customized: Path, shelves: Shelves) -> None:
     with pytest.raises(UpdateError, match=r"available: 1\.0\.0, 1\.1\.0"):
         plan_update(customized, "9.9.9", shelf=shelves[1])
 
 
-def test_downgrade_is_refused(customized: Path, shelves: tuple) -> None:
+def test_downgrade_is_refused(customized: Path, shelves: Shelves) -> None:
     update_project(customized, shelf=shelves[1])
     with pytest.raises(UpdateError, match="Downgrades"):
         plan_update(customized, "1.0.0", shelf=shelves[1])
 
 
-def test_set_changes_an_answer_on_update(customized: Path, shelves: tuple) -> None:
+def test_set_changes_an_answer_on_update(customized: Path, shelves: Shelves) -> None:
     plan = plan_update(customized, provided={"region": "cn-north"}, shelf=shelves[1])
     assert plan.provenance.answers["region"] == "cn-north"
     assert plan.new_answers == {}
 
 
-def test_json_report_lists_outcomes_and_conflicts(customized: Path, shelves: tuple) -> None:
+def test_json_report_lists_outcomes_and_conflicts(customized: Path, shelves: Shelves) -> None:
     console = Console(record=True, width=200, soft_wrap=True)
     status = run_update(customized, console, dry_run=True, as_json=True, shelf=shelves[1])
     data = json.loads(console.export_text())
@@ -257,7 +262,7 @@ def test_json_report_lists_outcomes_and_conflicts(customized: Path, shelves: tup
 
 
 def test_console_report_names_versions_conflicts_and_the_way_back(
-    customized: Path, shelves: tuple
+    customized: Path, shelves: Shelves
 ) -> None:
     console = Console(record=True, width=200)
     run_update(customized, console, shelf=shelves[1])
@@ -270,14 +275,14 @@ def test_console_report_names_versions_conflicts_and_the_way_back(
     assert "already up to date" in console.export_text()
 
 
-def test_answers_file_keeps_its_format(customized: Path, shelves: tuple) -> None:
+def test_answers_file_keeps_its_format(customized: Path, shelves: Shelves) -> None:
     update_project(customized, shelf=shelves[1])
     record = yaml.safe_load((customized / ANSWERS_FILE).read_text(encoding="utf-8"))
     assert set(record) == {"template", "template_version", "toolkit_version", "answers", "files"}
     assert oct((customized / ANSWERS_FILE).stat().st_mode & 0o777) == oct(0o644)
 
 
-def test_binary_base_file_is_never_merged(tmp_path: Path, shelves: tuple) -> None:
+def test_binary_base_file_is_never_merged(tmp_path: Path, shelves: Shelves) -> None:
     project = generate(shelves[0], tmp_path / "bin")
     assert (project / "logo.bin").read_bytes() == BINARY_V1
     update_project(project, shelf=shelves[1])
