@@ -10,8 +10,8 @@ from cookiecutter.main import cookiecutter
 
 from toolkit.errors import RenderError, TargetExistsError
 from toolkit.scaffold import ANSWERS_FILE, create_project, get_template
-from toolkit.scaffold.runtime_wheel import VENDOR_DIR, runtime_wheel_name
 from toolkit.scaffold.catalog import TemplateInfo, _load
+from toolkit.scaffold.runtime_wheel import VENDOR_DIR, runtime_wheel_name
 
 
 def _tree(root: Path) -> dict[str, bytes]:
