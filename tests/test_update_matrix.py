@@ -88,6 +88,7 @@ class Upgrade:
     shelf: TemplateShelf
     deleted_doc: str
     edited_doc: str
+    pristine: dict[str, bytes]
     before: dict[str, bytes]
 
 
@@ -158,10 +159,20 @@ def _delete_document(project: Path) -> str:
     raise AssertionError(f"no document of {project} can be deleted alone")
 
 
+def _pin_customer_tool(text: str) -> str:
+    head, rest = text.split("TOOL_NAMES = [\n", 1)
+    body, tail = rest.split("]\n", 1)
+    names = [*body.splitlines(keepends=True), '    "customer_week_split",\n']
+    return head + "TOOL_NAMES = [\n" + "".join(sorted(names)) + "]\n" + tail
+
+
 def _customize(project: Path, industry: str) -> tuple[str, str]:
     tools = next((project / "src").glob("*/tools.py"))
     _edit(tools, lambda t: _insert_before_first(t, "@domain_tool", TOOL_NOTE))  # edit a tool
-    _edit(tools, lambda t: t + CUSTOMER_TOOL)  # add a tool
+    _edit(tools, lambda t: t + CUSTOMER_TOOL)  # add a tool, and pin it where tools are pinned
+    pinned = project / "tests" / "test_tools.py"
+    if "TOOL_NAMES = [" in pinned.read_text(encoding="utf-8"):
+        _edit(pinned, _pin_customer_tool)
     _edit(  # edit a rule
         project / "compliance" / "rules.yaml",
         lambda t: re.sub(r"(?m)^(    title: .*)$", r"\1 (our wording)", t, count=1),
@@ -215,11 +226,12 @@ def upgrade(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         record = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
         del record["files"]
         (project / ANSWERS_FILE).write_text(yaml.safe_dump(record), encoding="utf-8")
+    pristine = _tree(project)
     deleted, edited = _customize(project, industry)
     before = _tree(project)
     result = update_project(project, shelf=shelf)
     assert result.applied
-    return Upgrade(industry, project, result.plan, shelf, deleted, edited, before)
+    return Upgrade(industry, project, result.plan, shelf, deleted, edited, pristine, before)
 
 
 def test_conflicts_are_exactly_the_expected_ones(upgrade: Upgrade) -> None:
@@ -264,32 +276,28 @@ def _template_removed(upgrade: Upgrade) -> set[str]:
 
 
 def test_each_file_gets_the_expected_outcome(upgrade: Upgrade) -> None:
-    outcomes = {
-        re.sub(r"^src/[^/]+/", "src/PKG/", c.path): str(c.outcome)
-        for c in upgrade.plan.changes
-        if c.outcome is not Outcome.UNCHANGED and c.path != "tests/test_ingest.py"
-    }
-    expected = {
-        "src/PKG/tools.py": "merged",
-        "evals/cases.yaml": "kept",
-        f"knowledge/{upgrade.deleted_doc}": "deleted",
-        f"knowledge/{upgrade.edited_doc}": "kept",
-    }
-    if upgrade.industry == "finance":
-        expected |= {
-            ".github/workflows/ci.yml": "kept",
-            "compliance/rules.yaml": "kept",
-            "tests/conftest.py": "taken",
-            "toolkit.yaml": "conflicted",
-        }
-    else:
-        expected |= {
-            ".github/workflows/tests.yml": "kept",
-            "compliance/rules.yaml": "merged",
-            "prompts/system.md": "conflicted",
-            "tests/test_template_next.py": "taken",
-        }
-    assert outcomes == expected
+    expected_conflicts = (
+        ["toolkit.yaml"] if upgrade.industry == "finance" else ["prompts/system.md"]
+    )
+    for change in upgrade.plan.changes:
+        source = change.renamed_from or change.path
+        customer_touched = upgrade.before.get(source) != upgrade.pristine.get(source)
+        if source == f"knowledge/{upgrade.deleted_doc}":
+            expected = {Outcome.DELETED}
+        elif not customer_touched:
+            expected = {Outcome.TAKEN, Outcome.UNCHANGED}
+        elif change.base == change.new:
+            expected = {Outcome.KEPT}
+        elif change.path in expected_conflicts:
+            expected = {Outcome.CONFLICTED}
+        else:
+            expected = {Outcome.MERGED}
+        assert change.outcome in expected, (change.path, change.outcome, expected)
+    outcomes = {re.sub(r"^src/[^/]+/", "src/PKG/", c.path): c.outcome for c in upgrade.plan.changes}
+    assert outcomes["src/PKG/tools.py"] is Outcome.MERGED
+    if upgrade.industry != "finance":
+        assert outcomes["compliance/rules.yaml"] is Outcome.MERGED
+        assert outcomes["tests/test_template_next.py"] is Outcome.TAKEN
 
 
 def test_template_changes_are_present_where_there_was_no_conflict(upgrade: Upgrade) -> None:
