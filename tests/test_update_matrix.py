@@ -39,7 +39,7 @@ CUSTOMER_TOOL = '''
     )
 )
 def customer_week_split(
-    days: Annotated[int, Field(ge=0, description="A number of days.")],
+    days: Annotated[int, Field(ge=0, description="A number of days (天数).")],
 ) -> dict[str, int]:
     """Split a number of days into whole weeks and leftover days (a customer tool)."""
     return {"weeks": days // 7, "days": days % 7}
@@ -144,10 +144,12 @@ def _delete_document(project: Path) -> str:
     sources = [project / "evals" / "cases.yaml", project / "toolkit.yaml"]
     sources += sorted((project / "tests").glob("*.py"))
     elsewhere = "".join(p.read_text(encoding="utf-8") for p in sources if p != ingest)
-    for doc in sorted(p.name for p in (project / "knowledge").iterdir()):
+    text = ingest.read_text(encoding="utf-8") if ingest.is_file() else ""
+    docs = sorted(p.name for p in (project / "knowledge").iterdir())
+    docs.sort(key=lambda d: d in text)  # a document no test names first
+    for doc in docs:
         if doc in elsewhere or doc.removesuffix(".md") in elsewhere:
             continue
-        text = ingest.read_text(encoding="utf-8") if ingest.is_file() else ""
         example = re.compile(r'\n[ \t]*\(\s*"[^"\n]*",\s*"' + re.escape(doc) + r'",?\s*\),?(?=\n)')
         kept = example.sub("", text)
         if doc in kept:

@@ -46,15 +46,15 @@ def _metadata() -> tuple[list[str], dict[str, dict[str, str]], str]:
         project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
         if project.get("name") == DIST_NAME:
             requires = list(project.get("dependencies", []))
-            groups = {"console_scripts": dict(project.get("scripts", {}))}
-            groups.update({k: dict(v) for k, v in project.get("entry-points", {}).items()})
-            return requires, groups, str(project.get("description", ""))
+            declared = {"console_scripts": dict(project.get("scripts", {}))}
+            declared.update({k: dict(v) for k, v in project.get("entry-points", {}).items()})
+            return requires, declared, str(project.get("description", ""))
     dist = importlib.metadata.distribution(DIST_NAME)
     requires = [r for r in dist.requires or [] if "extra ==" not in r]
     groups: dict[str, dict[str, str]] = {}
     for entry in dist.entry_points:
         groups.setdefault(entry.group, {})[entry.name] = entry.value
-    return requires, groups, str(dist.metadata.get("Summary", ""))
+    return requires, groups, str(dist.metadata["Summary"] or "")
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -324,7 +324,8 @@ def plan_update(
         new_answers, derived, dropped = _answers(record.answers, new_template, provided or {})
         try:
             base = _render(old_template, old_answers, scratch)
-            new = _render(new_template, new_answers, scratch)
+            same = old_template.path == new_template.path and old_answers == new_answers
+            new = base if same else _render(new_template, new_answers, scratch)
         except RenderError as exc:
             raise UpdateError(problem=str(exc)) from exc
         renames = _renames(new_template, new_answers)
