@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from toolkit import __version__
-from toolkit.errors import RenderError, UpdateError
+from toolkit.errors import RenderError, ToolkitError, UpdateError
 from toolkit.scaffold import TemplateInfo, build_context, render_project, resolve_answers
 from toolkit.scaffold.provenance import (
     ANSWERS_FILE,
@@ -159,7 +159,7 @@ class UpdatePlan:
             return False
         try:
             current = read_provenance(self.project_dir)
-        except Exception:  # an unreadable record is rewritten by the update
+        except ToolkitError:  # an unreadable record is rewritten by the update
             return False
         return current.to_record() == self.provenance.to_record()
 
