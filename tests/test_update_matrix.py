@@ -78,6 +78,12 @@ FINANCE_EXAMPLE = "    - Raise my credit limit to 80,000."
 FINANCE_CUSTOMER_EXAMPLE = "    - Raise my credit limit to 85,000 for the holidays."
 ADDENDUM = "\n## Customer addendum\n\nOur branch applies this document from 1 March.\n"
 BINARY = bytes(range(256)) * 4
+DELETABLE = {
+    "adverse-action-notice-procedure.md",  # finance
+    "dga-interpretation-procedure.md",  # energy
+    "field-quality-recall-escalation.md",  # auto
+    "supplier-quality-manual.md",  # manufacturing
+}
 
 
 @dataclass
@@ -146,7 +152,9 @@ def _delete_document(project: Path) -> str:
     elsewhere = "".join(p.read_text(encoding="utf-8") for p in sources if p != ingest)
     text = ingest.read_text(encoding="utf-8") if ingest.is_file() else ""
     docs = sorted(p.name for p in (project / "knowledge").iterdir())
-    docs.sort(key=lambda d: d in text)  # a document no test names first
+    # Cases can lean on a document they do not name (its passages answer them); DELETABLE holds
+    # one per pack that no case leans on, so deleting it tests the update, not the pack.
+    docs.sort(key=lambda d: d not in DELETABLE)
     for doc in docs:
         if doc in elsewhere or doc.removesuffix(".md") in elsewhere:
             continue
