@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: install lint test demo bench clean
+.PHONY: install lint test test-install demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# A generated project copied alone installs into a fresh venv from its vendored toolkit wheel
+# and the package index, then passes its tests (minutes: it downloads the dependencies).
+test-install: $(STAMP)
+	TOOLKIT_TEST_FRESH_INSTALL=1 $(BIN)/python -m pytest -q tests/test_project_install.py
 
 # The main job: generate a project (finance unless INDUSTRY=energy|auto|manufacturing), ingest
 # its documents, evaluate it on the embedded engine (summary table + report.html path), then run

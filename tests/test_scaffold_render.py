@@ -11,6 +11,7 @@ from cookiecutter.main import cookiecutter
 from toolkit.errors import RenderError, TargetExistsError
 from toolkit.scaffold import ANSWERS_FILE, create_project, get_template
 from toolkit.scaffold.catalog import TemplateInfo, _load
+from toolkit.scaffold.runtime_wheel import VENDOR_DIR, runtime_wheel_name
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -27,6 +28,7 @@ def test_same_tree_as_stock_cookiecutter(tmp_path: Path) -> None:
     )
     ours_tree = _tree(ours)
     ours_tree.pop(str(ANSWERS_FILE))
+    ours_tree.pop(str(VENDOR_DIR / runtime_wheel_name()))  # written by toolkit new, not rendered
     assert ours_tree == _tree(stock)
 
 
@@ -44,6 +46,7 @@ def test_same_tree_with_custom_answers(tmp_path: Path) -> None:
     )
     ours_tree = _tree(ours)
     ours_tree.pop(str(ANSWERS_FILE))
+    ours_tree.pop(str(VENDOR_DIR / runtime_wheel_name()))  # written by toolkit new, not rendered
     assert ours_tree == _tree(stock)
 
 
@@ -157,3 +160,22 @@ def test_user_text_is_never_evaluated_even_in_file_contents(tmp_path: Path) -> N
 def test_copy_without_render_protects_documents() -> None:
     context = json.loads((get_template("finance").path / "cookiecutter.json").read_text())
     assert "knowledge/*" in context["_copy_without_render"]
+
+
+def test_new_writes_the_runtime_wheel_into_the_project(tmp_path: Path) -> None:
+    import zipfile
+
+    project = create_project("finance", output_dir=tmp_path, provided={}).project_dir
+    wheel = project / VENDOR_DIR / runtime_wheel_name()
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+        entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
+    assert "toolkit/cli.py" in names
+    assert "toolkit/_templates/finance/cookiecutter.json" in names
+    assert "toolkit/_templates/finance/templates/base/Makefile" in names  # partials copied in
+    assert not any("__pycache__" in n for n in names)
+    assert b"Name: industry-agent-toolkit" in metadata and b"Requires-Dist: pygit2" in metadata
+    assert b"toolkit = toolkit.cli:main" in entry_points
+    again = create_project("finance", output_dir=tmp_path / "again", provided={}).project_dir
+    assert (again / VENDOR_DIR / runtime_wheel_name()).read_bytes() == wheel.read_bytes()

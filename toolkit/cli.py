@@ -534,6 +534,55 @@ def fleet_cache(
     )
 
 
+@app.command("update")
+def update(
+    project_dir: Annotated[Path, typer.Argument(help="The generated project's folder.")] = Path(),
+    to: Annotated[
+        str | None, typer.Option("--to", help="Template version (default: the newest).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change or add an answer as KEY=VALUE; repeat for several."),
+    ] = None,
+    answers_file: Annotated[
+        Path | None, typer.Option("--answers-file", help="YAML or JSON file of answers.")
+    ] = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option("--eval", help="Evaluate before and after; exit 1 on a regression."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    revert: Annotated[
+        bool, typer.Option("--revert", help="Undo the project's last update.")
+    ] = False,
+) -> None:
+    """Bring a newer template version into a customized project, keeping every change."""
+    from rich.console import Console
+
+    from toolkit.scaffold import parse_set_options, read_answers_file
+    from toolkit.update.command import run_update
+
+    provided: dict[str, object] = {}
+    if answers_file is not None:
+        provided.update(read_answers_file(answers_file))
+    provided.update(parse_set_options(set_ or []))
+    status = run_update(
+        project_dir,
+        Console(highlight=False, soft_wrap=as_json),
+        to_version=to,
+        provided=provided,
+        dry_run=dry_run,
+        evaluate=evaluate,
+        as_json=as_json,
+        revert=revert,
+    )
+    if status:
+        raise typer.Exit(status)
+
+
 def main() -> None:
     """Run the CLI; expected errors exit 1 with a message and no traceback."""
     try:

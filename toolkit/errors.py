@@ -39,7 +39,8 @@ subclass the matching builtin, so callers can catch them either way::
     ├── EmbeddingServiceError(RuntimeError) an embeddings endpoint failed or answered nonsense
     ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
     ├── EmbedderMismatchError(ValueError)  a store was built with another embedder
-    └── StoreUnavailableError(ConnectionError) the Chroma server cannot be reached
+    ├── StoreUnavailableError(ConnectionError) the Chroma server cannot be reached
+    └── UpdateError(RuntimeError)          `toolkit update` cannot proceed; the project is unchanged
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -82,6 +83,7 @@ __all__ = [
     "ToolDefinitionError",
     "ToolkitError",
     "TraceError",
+    "UpdateError",
     "UsageError",
 ]
 
@@ -510,3 +512,14 @@ class StoreUnavailableError(ToolkitError, ConnectionError):
             f"Cannot reach the Chroma server at {url} ({problem}); start it with "
             "`chroma run --path <dir> --host <host> --port <port>` or fix retrieval.url."
         )
+
+
+class UpdateError(ToolkitError, RuntimeError):
+    """`toolkit update` cannot proceed; the project was left as it was."""
+
+    def __init__(self, *, problem: str, hint: str = "") -> None:
+        self.problem = problem
+        message = f"Cannot update the project: {problem}."
+        if hint:
+            message += f" {hint}"
+        super().__init__(message)

@@ -9,6 +9,7 @@ from toolkit.errors import AnswerError, ConfigError
 from toolkit.scaffold.answers import Prompter, resolve_answers
 from toolkit.scaffold.catalog import get_template
 from toolkit.scaffold.render import RenderResult, render_project
+from toolkit.scaffold.runtime_wheel import write_runtime_wheel
 from toolkit.yamlfile import read_yaml
 
 __all__ = ["create_project", "parse_set_options", "read_answers_file"]
@@ -60,6 +61,8 @@ def create_project(
     template = get_template(industry)
     answers = resolve_answers(template, provided, prompter=prompter)
     result = render_project(template, answers, output_dir, force=force)
+    wheel = write_runtime_wheel(result.project_dir)  # `make install` needs no package index
+    result.created.append(wheel.relative_to(result.project_dir))
     result.next_steps = [
         f"cd {result.project_dir}",
         "toolkit ingest .           # embed knowledge/ into the local store",

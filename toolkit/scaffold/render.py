@@ -16,19 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from toolkit import __version__
 from toolkit.errors import OutputFolderError, RenderError, TargetExistsError, ToolkitError
 from toolkit.scaffold.answers import Answers
 from toolkit.scaffold.catalog import TemplateInfo
 from toolkit.scaffold.merge import apply_merge, plan_merge
 from toolkit.scaffold.outdir import prepare_output_dir
+from toolkit.scaffold.provenance import ANSWERS_FILE, Provenance, hash_files, write_provenance
 
 __all__ = ["ANSWERS_FILE", "RenderResult", "build_context", "render_project"]
-
-#: Where a generated project records how it was made, relative to its root.
-ANSWERS_FILE = Path(".toolkit") / "answers.yaml"
 
 
 @dataclass
@@ -68,20 +64,15 @@ def _check_tree(staged: Path) -> list[Path]:
 
 
 def _write_answers(project: Path, template: TemplateInfo, answers: Answers) -> None:
-    record = {
-        "template": template.name,
-        "template_version": template.version,
-        "toolkit_version": __version__,
-        "answers": answers.model_dump(),
-    }
-    target = project / ANSWERS_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        "# Written by `toolkit new`: the template, versions and answers this project was made\n"
-        "# from. `toolkit new --force --answers-file .toolkit/answers.yaml` re-applies them.\n"
-        + yaml.safe_dump(record, sort_keys=True, allow_unicode=True),
-        encoding="utf-8",
+    rendered = [rel for rel in _check_tree(project) if rel.parts[0] != ANSWERS_FILE.parts[0]]
+    provenance = Provenance(
+        template=template.name,
+        template_version=template.version,
+        toolkit_version=__version__,
+        answers=answers.model_dump(),
+        files=hash_files(project, rendered),
     )
+    write_provenance(project, provenance)
 
 
 def render_project(
