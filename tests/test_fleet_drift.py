@@ -45,12 +45,12 @@ def test_a_template_not_shipped_is_unknown(tmp_path: Path) -> None:
     assert drift.shipped_version == ""
 
 
-def test_without_file_hashes_customization_and_conflicts_are_unknown(tmp_path: Path) -> None:
+def test_without_file_hashes_customization_is_unknown(tmp_path: Path) -> None:
     drift = project_drift(
         tmp_path, {"template": "finance", "template_version": "0.2.0"}, {"finance": "0.2.0"}
     )
     assert drift.customized_files is None
-    assert drift.update_conflicts is None
+    assert drift.update_conflicts == 0  # current: nothing to update, nothing to conflict
 
 
 def test_counts_edited_and_deleted_files_from_recorded_hashes(tmp_path: Path) -> None:
@@ -72,3 +72,33 @@ def test_counts_edited_and_deleted_files_from_recorded_hashes(tmp_path: Path) ->
 def test_hashes_in_an_unknown_form_count_as_unknown(tmp_path: Path) -> None:
     provenance = {"template": "finance", "template_version": "0.2.0", "files": {"a": "md5:00"}}
     assert project_drift(tmp_path, provenance, {"finance": "0.2.0"}).customized_files is None
+
+
+def test_update_conflicts_come_from_the_update_dry_run(tmp_path: Path) -> None:
+    """A finance project at the 0.1.0 release: no conflict untouched; one file the customer
+    rewrote where the template also changed it is counted as one conflict."""
+    import yaml
+
+    from toolkit.scaffold import get_template, render_project, resolve_answers
+    from toolkit.scaffold.provenance import ANSWERS_FILE
+    from toolkit.update import Outcome, TemplateShelf, plan_update
+
+    template = TemplateShelf().checkout("finance", "0.1.0", tmp_path / "shelf")
+    project = render_project(template, resolve_answers(template, {}), tmp_path / "out").project_dir
+    shipped = {"finance": get_template("finance").version}
+    provenance = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert project_drift(project, provenance, shipped).update_conflicts == 0
+
+    taken = [
+        change.path
+        for change in plan_update(project).changes
+        if change.outcome is Outcome.TAKEN
+        and (project / change.path).is_file()
+        and change.path.endswith((".py", ".md", ".yaml"))
+    ]
+    assert taken, "the template changed no text file between 0.1.0 and today"
+    edited = project / taken[0]
+    lines = edited.read_text(encoding="utf-8").splitlines()
+    edited.write_text("".join(f"{line}  # customer\n" for line in lines), encoding="utf-8")
+    drift = project_drift(project, provenance, shipped)
+    assert (drift.status, drift.update_conflicts) == ("behind", 1)

@@ -124,11 +124,12 @@ def test_rows_carry_template_and_drift(scan: FleetScan) -> None:
         row = _row(scan, f"current/{name}")
         assert (row.template, row.template_version) == (name, shipped[name])
         assert row.drift.status == "current"
-        assert row.drift.customized_files is None
-        assert row.drift.update_conflicts is None
+        assert row.drift.customized_files == 0  # provenance records every file's hash
+        assert row.drift.update_conflicts == 0  # nothing to update
     stale = _row(scan, "stale/energy")
     assert (stale.drift.status, stale.drift.recorded_version) == ("behind", "0.0.1")
     assert stale.drift.shipped_version == shipped["energy"]
+    assert stale.drift.update_conflicts is None  # 0.0.1 was never shipped: no merge base
     assert _row(scan, "custom/auto").drift.customized_files == 2
 
 

@@ -3,9 +3,10 @@
 Today this reads only what a project records about itself (``.toolkit/answers.yaml``) and
 what the toolkit ships: the recorded template version against the newest one shipped, and,
 when the provenance records the hash of every rendered file (``files``), how many of those
-files the customer changed or deleted. Whether `toolkit update` would conflict needs its
-dry run; until the fleet calls it, ``update_conflicts`` is None ("unknown"). This one
-function is the seam where that dry run plugs in.
+files the customer changed or deleted. Whether `toolkit update` would conflict comes from
+its side-effect-free dry run (`toolkit.update.plan_update`), asked only of projects behind
+the shipped version: a current project has nothing to update, and the dry run renders two
+template versions, too costly to spend on every project of a large scan.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
+
+from toolkit.errors import ToolkitError
+from toolkit.update import plan_update
 
 __all__ = ["Drift", "DriftStatus", "project_drift", "version_key"]
 
@@ -32,7 +36,8 @@ class Drift(BaseModel):
     customized_files: int | None = None
     """Rendered files the customer changed or deleted; None without recorded file hashes."""
     update_conflicts: int | None = None
-    """Files `toolkit update` would leave in conflict; None until its dry run is wired in."""
+    """Files `toolkit update` would leave in conflict; 0 when not behind, None when the dry
+    run could not tell (no recorded hashes, an unknown template or version)."""
 
 
 def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
@@ -101,4 +106,13 @@ def project_drift(
         recorded_version=recorded,
         shipped_version=newest,
         customized_files=customized,
+        update_conflicts=_update_conflicts(project_dir, newest) if status == "behind" else 0,
     )
+
+
+def _update_conflicts(project_dir: Path, newest: str) -> int | None:
+    """Files an update to ``newest`` would leave in conflict, by `toolkit update`'s dry run."""
+    try:
+        return len(plan_update(project_dir, newest).conflicts)
+    except ToolkitError:
+        return None

@@ -140,8 +140,8 @@ def render_scan_html(scan: FleetScan) -> str:
         intro=[
             f"{len(scan.projects)} projects under {', '.join(scan.roots)}, "
             f"scanned {scan.scanned_at} by toolkit {scan.toolkit_version}.",
-            "Update conflicts stay unknown until `toolkit update`'s dry run is wired in; "
-            "customized files are counted where the project recorded its files' hashes.",
+            "Update conflicts come from `toolkit update`'s dry run (unknown without a merge "
+            "base); customized files are counted where the project recorded its files' hashes.",
         ],
         columns=_COLUMNS,
         rows=[_row(row) for row in scan.projects],
