@@ -25,6 +25,7 @@ EXPECTED = {
     "ResponseFormatError",
     "RetryPolicy",
     "Router",
+    "ServerTimings",
     "StreamEvent",
     "TokenClient",
     "TokenServiceError",

@@ -93,6 +93,7 @@ class EndpointConfig(_Strict):
     dialect: Dialect = "openai"
     api_key_env: str | None = None
     weight: float = Field(default=1.0, gt=0)
+    slots: int | None = Field(default=None, ge=1, le=4096)
 
     @field_validator("url")
     @classmethod

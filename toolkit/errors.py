@@ -36,7 +36,9 @@ subclass the matching builtin, so callers can catch them either way::
     ├── EmbeddingServiceError(RuntimeError) an embeddings endpoint failed or answered nonsense
     ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
     ├── EmbedderMismatchError(ValueError)  a store was built with another embedder
-    └── StoreUnavailableError(ConnectionError) the Chroma server cannot be reached
+    ├── StoreUnavailableError(ConnectionError) the Chroma server cannot be reached
+    ├── LlamaEngineMissingError(FileNotFoundError) llama-server or its model file is not installed
+    └── LlamaServerError(RuntimeError)     a llama-server process failed to start or died
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -57,6 +59,8 @@ __all__ = [
     "EngineRequestError",
     "EvalCaseError",
     "KnowledgeFolderError",
+    "LlamaEngineMissingError",
+    "LlamaServerError",
     "PackContractError",
     "PayloadError",
     "PredicateError",
@@ -463,4 +467,26 @@ class StoreUnavailableError(ToolkitError, ConnectionError):
         super().__init__(
             f"Cannot reach the Chroma server at {url} ({problem}); start it with "
             "`chroma run --path <dir> --host <host> --port <port>` or fix retrieval.url."
+        )
+
+
+class LlamaEngineMissingError(ToolkitError, FileNotFoundError):
+    """The llama.cpp server binary or the model file it should load is not there."""
+
+    def __init__(self, *, what: str, looked: str, fix: str) -> None:
+        self.what = what
+        self.looked = looked
+        super().__init__(f"{what} not found (looked at {looked}). {fix}")
+
+
+class LlamaServerError(ToolkitError, RuntimeError):
+    """A llama-server process did not become ready, or exited while it was supervised."""
+
+    def __init__(self, *, replica: str, problem: str, log: str | None = None) -> None:
+        self.replica = replica
+        self.log = log
+        where = f" Its output is in {log}." if log else ""
+        super().__init__(
+            f"llama-server {replica}: {problem}.{where} Check the model path, --ctx-size and "
+            "that the port is free; run `make llama` to rebuild the binary if it does not start."
         )

@@ -80,7 +80,12 @@ def _endpoints(project: Project, override: EndpointConfig | None) -> list[Any]:
     configs = [override] if override is not None else project.config.token_service.endpoints
     return [
         Endpoint(
-            url=c.url, model=c.model, dialect=c.dialect, api_key_env=c.api_key_env, weight=c.weight
+            url=c.url,
+            model=c.model,
+            dialect=c.dialect,
+            api_key_env=c.api_key_env,
+            weight=c.weight,
+            slots=c.slots,
         )
         for c in configs
     ]

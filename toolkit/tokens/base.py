@@ -41,6 +41,7 @@ from toolkit.tokens.pricing import PriceTable
 from toolkit.tokens.response_cache import ResponseCache, response_cache_key
 from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
+from toolkit.tokens.timings import ServerTimings, parse_timings
 from toolkit.tokens.usage import Usage
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseTokenClient", "ClientOptions", "Prepared", "RetryAttempt"]
@@ -396,6 +397,7 @@ class BaseTokenClient:
         prepared: Prepared,
         index: int,
         parts: tuple[str, list[Any], str | None, Usage],
+        timings: ServerTimings | None = None,
     ) -> ChatResult:
         endpoint = self.endpoints[index]
         content, calls, finish, usage = parts
@@ -410,6 +412,7 @@ class BaseTokenClient:
             latency=time.perf_counter() - prepared.started,
             affinity_key=prepared.affinity,
             request_hash=prepared.cache_key,
+            timings=timings,
         )
         self._record(prepared, result, status="ok")
         self._store(prepared, result)
@@ -417,9 +420,8 @@ class BaseTokenClient:
 
     def _completion(self, prepared: Prepared, index: int, content: bytes) -> ChatResult:
         body = self._parse_json(content, index)
-        return self._result(
-            prepared, index, parse_completion(body, endpoint=self.endpoints[index].label)
-        )
+        parts = parse_completion(body, endpoint=self.endpoints[index].label)
+        return self._result(prepared, index, parts, parse_timings(body))
 
     # -- ledger ---------------------------------------------------------------------------
 

@@ -237,7 +237,7 @@ class TokenClient(BaseTokenClient):
                     parts = accumulator.finish()
             except httpx.TransportError as exc:
                 self._transport_failed(exc, plan, index, streamed=started)
-            result = self._result(prepared, index, parts)
+            result = self._result(prepared, index, parts, accumulator.timings)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
         except RequestRejectedError:
@@ -438,7 +438,7 @@ class AsyncTokenClient(BaseTokenClient):
                     parts = accumulator.finish()
             except httpx.TransportError as exc:
                 self._transport_failed(exc, plan, index, streamed=started)
-            result = self._result(prepared, index, parts)
+            result = self._result(prepared, index, parts, accumulator.timings)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
         except RequestRejectedError:

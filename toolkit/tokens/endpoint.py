@@ -41,6 +41,9 @@ class Endpoint(BaseModel):
             is read from there and sent only in the ``Authorization`` header.
         weight: Relative share of affinity keys in rendezvous routing.
         api_key: A key given directly (LangChain's ``api_key=``); prefer ``api_key_env``.
+        slots: llama.cpp only: the server's parallel slots (``--parallel``). When set, each
+            affinity key is pinned to one slot (``id_slot``); None lets the server choose
+            the slot by prompt similarity.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -51,6 +54,7 @@ class Endpoint(BaseModel):
     api_key_env: str | None = None
     weight: float = Field(default=1.0, gt=0)
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
+    slots: int | None = Field(default=None, ge=1, le=4096)
 
     @field_validator("url")
     @classmethod
