@@ -25,7 +25,9 @@ TIMINGS = {
 }
 # What llama-server 0.3.x answers: OpenAI usage with cached_tokens, plus its own timings.
 LLAMA_BODY = {
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}],
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}
+    ],
     "usage": {
         "completion_tokens": 4,
         "prompt_tokens": 1096,
@@ -88,7 +90,11 @@ def test_stream_asks_for_usage_and_keeps_the_final_timings() -> None:
         {"choices": [], "usage": LLAMA_BODY["usage"], "timings": TIMINGS},
     ]
     server = ScriptedServer(
-        [httpx.Response(200, content=sse_body(chunks), headers={"content-type": "text/event-stream"})]
+        [
+            httpx.Response(
+                200, content=sse_body(chunks), headers={"content-type": "text/event-stream"}
+            )
+        ]
     )
     endpoint = Endpoint(url="http://127.0.0.1:8080/v1", model="m", dialect="llamacpp")
     with TokenClient(endpoint, transport=httpx.MockTransport(server)) as client:

@@ -145,14 +145,17 @@ def serve(
     backend: Annotated[
         str, typer.Option(help="embedded (the deterministic engine) or llama-cpp (real model).")
     ] = "embedded",
-    replicas: Annotated[int, typer.Option(help="llama-cpp: processes, on ports from --port.")] = 1,
+    replicas: Annotated[
+        int, typer.Option(help="llama-cpp: processes, on ports from --port (0: free ports).")
+    ] = 1,
     ctx_size: Annotated[int, typer.Option(help="llama-cpp: context tokens per slot.")] = 8192,
     slots: Annotated[int, typer.Option(help="llama-cpp: parallel slots per process.")] = 1,
     threads: Annotated[
         int | None, typer.Option(help="llama-cpp: threads per process (default: cores/replicas).")
     ] = None,
     llama_server: Annotated[
-        Path | None, typer.Option(help="llama-cpp: the llama-server binary (default: make llama's).")
+        Path | None,
+        typer.Option(help="llama-cpp: the llama-server binary (default: make llama's)."),
     ] = None,
 ) -> None:
     """Serve the embedded engine (deterministic, not an LLM) or llama.cpp replicas over HTTP."""
@@ -171,7 +174,7 @@ def serve(
             threads=threads,
             host=host,
         )
-        serve_llama(spec, replicas=replicas, base_port=port, echo=typer.echo)
+        serve_llama(spec, replicas=replicas, base_port=port or None, echo=typer.echo)
         return
     if backend != "embedded":
         raise UsageError(f"--backend {backend!r}: choose embedded or llama-cpp.")

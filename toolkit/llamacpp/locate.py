@@ -35,7 +35,7 @@ _MODEL_HINT = (
 
 
 def cache_root() -> Path:
-    """The toolkit's cache folder: ``$TOOLKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME`` or ``~/.cache``."""
+    """The toolkit's cache folder: ``$TOOLKIT_CACHE_DIR``, else under ``$XDG_CACHE_HOME``."""
     explicit = os.environ.get("TOOLKIT_CACHE_DIR")
     if explicit:
         return Path(explicit)

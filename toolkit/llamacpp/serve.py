@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Callable
@@ -107,10 +108,8 @@ def serve_llama(
         echo("point a project at them in toolkit.yaml:")
         echo(endpoints_snippet(urls, spec.model_name, spec.slots))
         echo("serving; Ctrl+C stops every replica")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             fleet.supervise(stop=stop, on_event=echo)
-        except KeyboardInterrupt:
-            pass
     finally:
         fleet.stop()
         if in_main and previous is not None:
