@@ -51,7 +51,7 @@ llama: $(STAMP)
 
 # The three real-engine comparisons (layout, routing, achieved/ideal); needs `make llama`.
 bench-llama: llama
-	$(BIN)/python bench/llama/run.py
+	$(BIN)/python bench/llama_engine.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache dist build
