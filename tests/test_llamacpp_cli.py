@@ -1,86 +1,76 @@
-"""`toolkit serve --backend llama-cpp` in a subprocess, on the stand-in executable."""
+"""`toolkit serve --backend llama-cpp` on the stand-in executable: replicas, SIGTERM, errors."""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
-import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
-from toolkit.cli import app
+from toolkit.cli import app, main
 from toolkit.errors import UsageError
+from toolkit.llamacpp import build_spec, serve_llama
 
 
 def test_serve_replicas_until_sigterm(llama_stand_in: Path, tmp_path: Path) -> None:
-    binary = llama_stand_in
     model = tmp_path / "tiny.gguf"
     model.write_bytes(b"GGUF")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLKIT_")}
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "toolkit", "serve", "--backend", "llama-cpp"),
-            *("--llama-server", str(binary), "--model", str(model)),
-            *("--replicas", "2", "--port", "0"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    spec = build_spec(model=str(model), binary=llama_stand_in, threads=1)
     lines: list[str] = []
-    try:
-        assert process.stdout is not None
+    seen: dict[str, int] = {}
+
+    def operator() -> None:
+        # Waits for the banner, checks each replica answers, then sends SIGTERM like a
+        # service manager would; the handler runs in the main thread, inside serve_llama.
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if line.startswith("serving"):
-                break
-        output = "".join(lines)
-        assert "serving" in output, output
-        urls = re.findall(r"replica \d: (http://127\.0\.0\.1:\d+/v1) \(pid (\d+)", output)
-        assert len(urls) == 2
-        for url, _ in urls:
-            assert httpx.get(url.removesuffix("/v1") + "/health").status_code == 200
-        assert "dialect: llamacpp" in output and "model: tiny" in output
-        process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0
-    assert "stopped every llama-server replica" in rest
-    for _, pid in urls:
-        try:
+        while not any(line.startswith("serving") for line in lines):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+        for url, pid in re.findall(
+            r"replica \d: (http://127\.0\.0\.1:\d+/v1) \(pid (\d+)", "\n".join(lines)
+        ):
+            seen[url] = httpx.get(url.removesuffix("/v1") + "/health").status_code
+            seen[pid] = 0
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    watcher = threading.Thread(target=operator)
+    watcher.start()
+    serve_llama(spec, replicas=2, log_dir=tmp_path / "logs", echo=lines.append)
+    watcher.join()
+    output = "\n".join(lines)
+    urls = [key for key in seen if key.startswith("http")]
+    assert len(urls) == 2 and all(seen[url] == 200 for url in urls), output
+    assert "dialect: llamacpp" in output and "model: tiny" in output
+    assert lines[-1] == "stopped every llama-server replica"
+    for pid in (key for key in seen if key.isdigit()):
+        with pytest.raises(ProcessLookupError):
             os.kill(int(pid), 0)
-        except ProcessLookupError:
-            continue
-        # A zombie is gone for good once its parent (the CLI) has exited.
-        status = Path(f"/proc/{pid}/status").read_text()
-        assert "zombie" in status
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
-def test_serve_llama_without_a_binary_says_how_to_build(tmp_path: Path) -> None:
+def test_serve_llama_without_a_binary_says_how_to_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     model = tmp_path / "m.gguf"
     model.write_bytes(b"GGUF")
-    result = subprocess.run(
-        [sys.executable, "-m", "toolkit", "serve", "--backend", "llama-cpp", "--model", str(model)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": os.environ["PATH"], "TOOLKIT_CACHE_DIR": str(tmp_path / "empty")},
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "empty"))
+    monkeypatch.setattr(
+        sys, "argv", ["toolkit", "serve", "--backend", "llama-cpp", "--model", str(model)]
     )
-    assert result.returncode == 1
-    assert "make llama" in result.stderr and "Traceback" not in result.stderr
-    assert str(tmp_path / "empty" / "llama") in result.stderr
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "make llama" in err and "Traceback" not in err
+    assert str(tmp_path / "empty" / "llama") in err
 
 
 def test_serve_rejects_an_unknown_backend() -> None:
