@@ -55,12 +55,9 @@ def test_replicas_start_answer_and_stop(spec: LlamaServerSpec, tmp_path: Path) -
         assert len(set(urls)) == 2 and all(u.startswith("http://127.0.0.1:") for u in urls)
         for process in fleet.processes:
             assert httpx.get(f"{process.root_url}/health").status_code == 200
-        pids = [p.pid for p in fleet.processes]
     assert fleet.wait_all_stopped(5)
-    for pid in pids:
-        assert pid is not None
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+    # Exit codes, not pids: on a busy machine a freed pid is soon reused.
+    assert all(p.exit_code() is not None for p in fleet.processes)
     assert "stand-in llama-server" in (tmp_path / "logs" / "replica-1.log").read_text()
 
 
