@@ -70,8 +70,21 @@ def _system() -> str:
     return f"Session {uuid.uuid4().hex}. You help a bank's credit analysts.\n{RULES}"
 
 
+_OPEN: list[TokenClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Close each test's clients: one left to the garbage collector warns (an error here)."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def _chat(llama: LlamaReplicas, max_tokens: int = 8) -> ChatTokenService:
-    return ChatTokenService(endpoints=[_endpoint(llama)], temperature=0, max_tokens=max_tokens)
+    client = TokenClient(_endpoint(llama))
+    _OPEN.append(client)
+    return ChatTokenService(client=client, temperature=0, max_tokens=max_tokens)
 
 
 def _usage(message: BaseMessage) -> tuple[int, int]:
