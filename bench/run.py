@@ -1,4 +1,8 @@
-"""Run every bench/bench_*.py script in turn (`make bench`)."""
+"""Run every bench/bench_*.py script in turn (`make bench`).
+
+The real-engine comparisons (llama-server with a small model) are not among them: they need
+the engine built once (`make llama`) and run with `make bench-llama` (bench/llama_engine.py).
+"""
 
 from __future__ import annotations
 

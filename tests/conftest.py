@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -63,3 +65,45 @@ def run_at_once(action: Callable[[], object], threads: int = 12) -> list[BaseExc
     for thread in started:
         thread.join()
     return errors
+
+
+_LLAMA_STAND_IN = textwrap.dedent(
+    """\
+    #!{python}
+    import argparse, http.server, os, sys, time
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--host")
+    parser.add_argument("--model")
+    args, _ = parser.parse_known_args()
+    print("stand-in llama-server", " ".join(sys.argv[1:]), flush=True)
+    if os.environ.get("STAND_IN_FAIL"):
+        print("error: failed to load model", flush=True)
+        sys.exit(3)
+    time.sleep(float(os.environ.get("STAND_IN_LOAD_S", "0")))
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/health" else 404)
+            self.end_headers()
+            self.wfile.write(b'{{"status":"ok"}}')
+
+        def log_message(self, *args):
+            pass
+
+    http.server.HTTPServer((args.host, args.port), Health).serve_forever()
+    """
+)
+
+
+@pytest.fixture
+def llama_stand_in(tmp_path: Path) -> Path:
+    """An executable that takes llama-server's arguments and answers ``/health`` like it.
+
+    Process supervision (start, readiness, restart, stop) runs for real against it without
+    the 11-minute build; ``STAND_IN_FAIL=1`` makes it exit 3, ``STAND_IN_LOAD_S`` delays it.
+    """
+    path = tmp_path / "llama-server"
+    path.write_text(_LLAMA_STAND_IN.format(python=sys.executable), encoding="utf-8")
+    path.chmod(0o755)
+    return path

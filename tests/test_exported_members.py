@@ -187,6 +187,24 @@ PUBLIC = {
         "EmbeddingServiceError",
         "KnowledgeFolderError",
         "StoreUnavailableError",
+        # the real engine (llama.cpp)
+        "LlamaEngineMissingError",
+        "LlamaServerError",
+    ],
+    "toolkit.llamacpp": [
+        "LLAMA_CPP_PYTHON_VERSION",
+        "LlamaReplicas",
+        "LlamaServerProcess",
+        "LlamaServerSpec",
+        "build_spec",
+        "cache_root",
+        "command_line",
+        "endpoints_snippet",
+        "find_server_binary",
+        "find_small_model",
+        "free_port",
+        "serve_llama",
+        "server_binary_path",
     ],
 }
 

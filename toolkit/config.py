@@ -96,6 +96,7 @@ class EndpointConfig(_Strict):
     # Limits on one answer (toolkit.tokens.limits): None keeps the client's defaults.
     max_response_bytes: int | None = Field(default=None, gt=0)
     deadline: float | None = Field(default=None, gt=0)
+    slots: int | None = Field(default=None, ge=1, le=4096)
 
     @field_validator("url")
     @classmethod

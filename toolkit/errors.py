@@ -40,7 +40,9 @@ subclass the matching builtin, so callers can catch them either way::
     ├── KnowledgeFolderError(FileNotFoundError) the folder to ingest does not exist
     ├── EmbedderMismatchError(ValueError)  a store was built with another embedder
     ├── StoreUnavailableError(ConnectionError) the Chroma server cannot be reached
-    └── UpdateError(RuntimeError)          `toolkit update` cannot proceed; the project is unchanged
+    ├── UpdateError(RuntimeError)          `toolkit update` cannot proceed; the project is unchanged
+    ├── LlamaEngineMissingError(FileNotFoundError) llama-server or its model file is not installed
+    └── LlamaServerError(RuntimeError)     a llama-server process failed to start or died
 
 Messages are built from keyword arguments and always say what to do next.
 """
@@ -62,6 +64,8 @@ __all__ = [
     "EngineRequestError",
     "EvalCaseError",
     "KnowledgeFolderError",
+    "LlamaEngineMissingError",
+    "LlamaServerError",
     "OutputFolderError",
     "PackContractError",
     "PayloadError",
@@ -523,3 +527,25 @@ class UpdateError(ToolkitError, RuntimeError):
         if hint:
             message += f" {hint}"
         super().__init__(message)
+
+
+class LlamaEngineMissingError(ToolkitError, FileNotFoundError):
+    """The llama.cpp server binary or the model file it should load is not there."""
+
+    def __init__(self, *, what: str, looked: str, fix: str) -> None:
+        self.what = what
+        self.looked = looked
+        super().__init__(f"{what} not found (looked at {looked}). {fix}")
+
+
+class LlamaServerError(ToolkitError, RuntimeError):
+    """A llama-server process did not become ready, or exited while it was supervised."""
+
+    def __init__(self, *, replica: str, problem: str, log: str | None = None) -> None:
+        self.replica = replica
+        self.log = log
+        where = f" Its output is in {log}." if log else ""
+        super().__init__(
+            f"llama-server {replica}: {problem}.{where} Check the model path, --ctx-size and "
+            "that the port is free; run `make llama` to rebuild the binary if it does not start."
+        )

@@ -89,6 +89,7 @@ def _endpoints(project: Project, override: EndpointConfig | None) -> list[Any]:
             dialect=c.dialect,
             api_key_env=c.api_key_env,
             weight=c.weight,
+            slots=c.slots,
             **c.model_dump(include={"max_response_bytes", "deadline"}, exclude_none=True),
         )
         for c in configs

@@ -32,6 +32,7 @@ from toolkit.tokens.pricing import ModelPrice, PriceTable
 from toolkit.tokens.response_cache import ResponseCache, ResponseCacheWarning
 from toolkit.tokens.results import ChatResult, StreamEvent, ToolCall, ToolCallChunk
 from toolkit.tokens.routing import CircuitBreaker, Router
+from toolkit.tokens.timings import ServerTimings
 from toolkit.tokens.usage import Usage, normalize_usage
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Router",
+    "ServerTimings",
     "StreamEvent",
     "TokenClient",
     "TokenServiceError",

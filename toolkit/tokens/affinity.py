@@ -20,13 +20,16 @@ __all__ = [
     "affinity_key",
     "apply_dialect",
     "cache_marker_positions",
+    "llamacpp_slot",
     "tenant_salt",
 ]
 
 ROUTING_HEADER = "X-SMG-Routing-Key"
 MAX_CACHE_MARKERS = 4
 _EPHEMERAL = {"type": "ephemeral"}
-_STREAM_USAGE_DIALECTS = frozenset({"openai", "vllm", "sglang", "dashscope", "deepseek", "qianfan"})
+_STREAM_USAGE_DIALECTS = frozenset(
+    {"openai", "vllm", "sglang", "llamacpp", "dashscope", "deepseek", "qianfan"}
+)
 
 
 def affinity_key(
@@ -49,6 +52,15 @@ def affinity_key(
         tools_json if tools_json is not None else canonical_dumps(core.get("tools", [])),
         canonical_dumps(system),
     )[:32]
+
+
+def llamacpp_slot(affinity: str, slots: int) -> int:
+    """The llama.cpp slot (``id_slot``) a key is pinned to on a server with ``slots`` slots.
+
+    Every request sharing a prefix lands in the slot whose prompt cache already holds it;
+    distinct prefixes spread over the slots.
+    """
+    return int(affinity[:8], 16) % slots
 
 
 def tenant_salt(tenant: str | None) -> str | None:
@@ -142,6 +154,8 @@ def apply_dialect(
         headers[ROUTING_HEADER] = affinity
     elif dialect == "llamacpp":
         body["cache_prompt"] = True
+        if endpoint.slots is not None:
+            body["id_slot"] = llamacpp_slot(affinity, endpoint.slots)
     elif dialect in ("anthropic", "dashscope"):
         messages = list(body["messages"])
         for index in cache_marker_positions(messages, has_tail=has_context_tail(core)):

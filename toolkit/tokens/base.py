@@ -46,6 +46,7 @@ from toolkit.tokens.response_cache import ResponseCache, response_cache_key
 from toolkit.tokens.results import ChatResult, parse_completion
 from toolkit.tokens.routing import Router
 from toolkit.tokens.telemetry import observe_failure, observe_result
+from toolkit.tokens.timings import ServerTimings, parse_timings
 from toolkit.tokens.usage import Usage
 from toolkit.urlsafe import redact_url, secret_values
 
@@ -454,6 +455,7 @@ class BaseTokenClient:
         prepared: Prepared,
         index: int,
         parts: tuple[str, list[Any], str | None, Usage],
+        timings: ServerTimings | None = None,
     ) -> ChatResult:
         endpoint = self.endpoints[index]
         content, calls, finish, usage = parts
@@ -472,6 +474,7 @@ class BaseTokenClient:
                 if index == self._rendezvous_first(prepared.affinity)
                 else self._cache_key(prepared.encoded, endpoint)
             ),
+            timings=timings,
         )
         # Cache first: the ledger row is the last step, so a call has exactly one row.
         self._store(prepared, result)
@@ -480,9 +483,8 @@ class BaseTokenClient:
 
     def _completion(self, prepared: Prepared, index: int, content: bytes) -> ChatResult:
         body = self._parse_json(content, index)
-        return self._result(
-            prepared, index, parse_completion(body, endpoint=self.endpoints[index].label)
-        )
+        parts = parse_completion(body, endpoint=self.endpoints[index].label)
+        return self._result(prepared, index, parts, parse_timings(body))
 
     # -- ledger ---------------------------------------------------------------------------
 

@@ -259,7 +259,7 @@ class TokenClient(BaseTokenClient):
                 self._transport_failed(exc, plan, index, streamed=started, limits=limits)
             except httpx.DecodingError as exc:
                 raise limits.decoding_failed(exc) from exc
-            result = self._result(prepared, index, parts)
+            result = self._result(prepared, index, parts, accumulator.timings)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
         except RequestRejectedError:
@@ -481,7 +481,7 @@ class AsyncTokenClient(BaseTokenClient):
                 self._transport_failed(exc, plan, index, streamed=started, limits=limits)
             except httpx.DecodingError as exc:
                 raise limits.decoding_failed(exc) from exc
-            result = self._result(prepared, index, parts)
+            result = self._result(prepared, index, parts, accumulator.timings)
             ok = True
             yield StreamEvent(finish_reason=result.finish_reason, usage=result.usage, result=result)
         except RequestRejectedError:

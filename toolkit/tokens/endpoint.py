@@ -47,6 +47,9 @@ class Endpoint(BaseModel):
             a longer one raises `ResponseTooLargeError`.
         deadline: Seconds one request to this endpoint may take from send to the last
             byte of its answer (None: no deadline); past it, `DeadlineExceededError`.
+        slots: llama.cpp only: the server's parallel slots (``--parallel``). When set, each
+            affinity key is pinned to one slot (``id_slot``); None lets the server choose
+            the slot by prompt similarity.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -59,6 +62,7 @@ class Endpoint(BaseModel):
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
     max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, gt=0)
     deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)
+    slots: int | None = Field(default=None, ge=1, le=4096)
 
     @field_validator("url")
     @classmethod

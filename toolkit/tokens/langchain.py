@@ -431,7 +431,7 @@ def _usage_metadata(usage: Usage) -> UsageMetadata:
 
 
 def _metadata(result: TokenResult) -> dict[str, Any]:
-    return {
+    metadata: dict[str, Any] = {
         "finish_reason": result.finish_reason,
         "model_name": result.model,
         "model_provider": "token_service",
@@ -442,6 +442,10 @@ def _metadata(result: TokenResult) -> dict[str, Any]:
         "latency": result.latency,
         "affinity_key": result.affinity_key,
     }
+    if result.timings is not None:
+        # What the server itself reports it evaluated and reused (llama.cpp).
+        metadata["timings"] = result.timings.model_dump()
+    return metadata
 
 
 def _to_ai_message(result: TokenResult) -> AIMessage:

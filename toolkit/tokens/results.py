@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from toolkit.errors import ResponseFormatError
+from toolkit.tokens.timings import ServerTimings
 from toolkit.tokens.usage import Usage, normalize_usage
 
 __all__ = [
@@ -106,6 +107,7 @@ class ChatResult(BaseModel):
         latency: Seconds from first send to the complete answer.
         affinity_key: The prefix-affinity key the request carried.
         request_hash: Hash of the canonical request (the response-cache key).
+        timings: Prefill and decode figures the server reported (llama.cpp), else None.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -121,6 +123,7 @@ class ChatResult(BaseModel):
     latency: float = 0.0
     affinity_key: str = ""
     request_hash: str = ""
+    timings: ServerTimings | None = None
 
     def to_message_dict(self) -> dict[str, Any]:
         """The assistant message to append to the history."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from toolkit.errors import ResponseFormatError
 from toolkit.tokens.results import StreamEvent, ToolCall, ToolCallChunk, replace_lone_surrogates
+from toolkit.tokens.timings import ServerTimings, parse_timings
 from toolkit.tokens.usage import Usage, normalize_usage
 
 __all__ = ["StreamAccumulator"]
@@ -28,6 +29,7 @@ class StreamAccumulator:
         self.content: list[str] = []
         self.finish_reason: str | None = None
         self.usage: Usage | None = None
+        self.timings: ServerTimings | None = None
         self.done = False
         self.chunks = 0
         self._calls: dict[int, dict[str, str]] = {}
@@ -85,6 +87,9 @@ class StreamAccumulator:
         )
         if usage is not None:
             self.usage = usage
+        timings = parse_timings(chunk)
+        if timings is not None:
+            self.timings = timings
         text = ""
         finish: str | None = None
         pieces: list[ToolCallChunk] = []
