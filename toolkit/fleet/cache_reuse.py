@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit.config import ProjectConfig
 from toolkit.engine import PrefixCache, ideal_hits, prompt_token_ids
-from toolkit.engine.analyze import read_trace
+from toolkit.engine.analyze import TraceReport, read_trace
 from toolkit.errors import EngineRequestError, ToolkitError, TraceError
 from toolkit.tokens import Endpoint, Router, affinity_key
 
@@ -45,46 +45,28 @@ class TracedRequest:
 
 
 @dataclass(frozen=True)
-class ReuseResult:
-    """Achieved against ideal prefix-cache hits for one endpoint count and routing."""
+class ReuseResult(TraceReport):
+    """Achieved against ideal prefix-cache hits for one endpoint count and routing.
 
-    endpoints: int
-    routing: str
-    requests: int
-    prompt_tokens: int
-    hit_tokens: int
-    ideal_hit_tokens: int
-    per_endpoint_requests: tuple[int, ...]
+    `toolkit cache analyze`'s report, with the fleet's word for a worker: an endpoint.
+    """
 
     @property
-    def hit_rate(self) -> float:
-        """Achieved hit tokens over prompt tokens."""
-        return self.hit_tokens / self.prompt_tokens if self.prompt_tokens else 0.0
+    def endpoints(self) -> int:
+        """How many endpoints the fleet's requests were routed over."""
+        return self.workers
 
     @property
-    def ideal_rate(self) -> float:
-        """Ideal hit tokens over prompt tokens."""
-        return self.ideal_hit_tokens / self.prompt_tokens if self.prompt_tokens else 0.0
-
-    @property
-    def ratio(self) -> float:
-        """Achieved over ideal (1.0 when the ideal is zero)."""
-        return self.hit_tokens / self.ideal_hit_tokens if self.ideal_hit_tokens else 1.0
+    def per_endpoint_requests(self) -> tuple[int, ...]:
+        """Requests each endpoint received, in endpoint order."""
+        return self.per_worker_requests
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
-        return {
-            "endpoints": self.endpoints,
-            "routing": self.routing,
-            "requests": self.requests,
-            "prompt_tokens": self.prompt_tokens,
-            "hit_tokens": self.hit_tokens,
-            "ideal_hit_tokens": self.ideal_hit_tokens,
-            "hit_rate": round(self.hit_rate, 4),
-            "ideal_rate": round(self.ideal_rate, 4),
-            "ratio": round(self.ratio, 4),
-            "per_endpoint_requests": list(self.per_endpoint_requests),
-        }
+        report = super().as_dict()
+        head = {"endpoints": report.pop("workers"), "routing": report.pop("routing")}
+        per_endpoint = report.pop("per_worker_requests")
+        return {**head, **report, "per_endpoint_requests": per_endpoint}
 
 
 def _trace_file(project: Path) -> Path:
@@ -181,13 +163,13 @@ def simulate_reuse(
                 hits += caches[target].match_and_insert(request.token_ids, salt=request.salt)
             results.append(
                 ReuseResult(
-                    endpoints=count,
-                    routing=routing,
                     requests=len(requests),
                     prompt_tokens=total,
                     hit_tokens=hits,
                     ideal_hit_tokens=ideal,
-                    per_endpoint_requests=tuple(counts),
+                    workers=count,
+                    routing=routing,
+                    per_worker_requests=tuple(counts),
                 )
             )
     return results
